@@ -1,0 +1,47 @@
+// Byte-level text helpers shared by the corpus readers and the vocabulary.
+#pragma once
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace fe {
+
+// The ASCII characters Python's str.split() treats as whitespace, so a file and the same
+// text fed through LineSentence split into the same words.
+inline bool is_space(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
+}
+
+// 64-bit hash of a word: fast on short words, deterministic across processes
+// (no dependence on PYTHONHASHSEED or std::hash).
+inline uint64_t hash_bytes(const char* p, size_t n) {
+  const uint64_t m = 0x9E3779B97F4A7C15ull;
+  uint64_t h = 0x243F6A8885A308D3ull ^ (n * m);
+  while (n >= 8) {
+    uint64_t v;
+    std::memcpy(&v, p, 8);
+    h = (h ^ v) * m;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n) {
+    uint64_t v = 0;
+    std::memcpy(&v, p, n);
+    h = (h ^ v) * m;
+  }
+  h ^= h >> 32;
+  h *= 0xD6E8FEB86659FD93ull;
+  h ^= h >> 32;
+  return h;
+}
+
+enum class Utf8Policy { Replace = 0, Ignore = 1, Strict = 2 };
+
+bool is_valid_utf8(std::string_view s);
+// Returns s with every invalid UTF-8 sequence replaced by U+FFFD (Replace) or dropped (Ignore).
+// Throws std::invalid_argument under Strict.
+std::string fix_utf8(std::string_view s, Utf8Policy policy);
+
+}  // namespace fe

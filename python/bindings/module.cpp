@@ -1,0 +1,13 @@
+// fastembed._core: conversions between the C++ core (cpp/) and Python.  Bindings only.
+#include <pybind11/pybind11.h>
+
+namespace py = pybind11;
+
+void bind_training(py::module_& m);  // bind_training.cpp: vocabulary, tables, trainer
+void bind_io(py::module_& m);        // bind_io.cpp: word2vec file parsing
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "fastembed's C++ core (private: use the fastembed package)";
+  bind_training(m);
+  bind_io(m);
+}
