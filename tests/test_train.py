@@ -221,3 +221,34 @@ def test_training_with_each_kernel(sample_path, name):
 def test_unknown_kernel_rejected():
     with pytest.raises(ValueError, match="unknown SIMD"):
         _core.set_kernels("sse9")
+
+
+@pytest.mark.parametrize("mode", ["file", "iterable"])
+def test_ctrl_c_stops_training_promptly(sample_path, tmp_path, mode):
+    import signal
+    import subprocess
+    import sys
+    import time
+    corpus = (f"corpus_file={sample_path!r}" if mode == "file"
+              else f"sentences=[s for s in fastembed.Text8Corpus({sample_path!r})]")
+    script = tmp_path / "run.py"
+    script.write_text(f"""
+import sys, time, numpy as np, fastembed
+model = fastembed.Word2Vec(min_count=5, workers=2, epochs=1, vector_size=16)
+model.build_vocab({corpus.replace('sentences=', 'corpus_iterable=')})
+print("ready", flush=True)
+try:
+    model.train({corpus.replace('sentences=', 'corpus_iterable=')}, epochs=50)
+except KeyboardInterrupt:
+    print("interrupted", time.time(), np.isfinite(model.wv.vectors).all(), flush=True)
+""")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(2.0)
+    sent = time.time()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    word, when, finite = out.split()
+    assert word == "interrupted" and finite == "True"
+    assert float(when) - sent < 1.5
