@@ -153,3 +153,34 @@ def test_live_line_is_cut_to_the_terminal_width(monkeypatch):
     line.show("x" * 100)
     line.close()
     assert tty.getvalue().startswith("\r" + "x" * 29 + "\r")
+
+
+def test_live_records_use_a_transient_line_on_a_terminal():
+    tty = FakeTTY()
+    handler = LiveLineHandler(tty)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    log = logging.getLogger("fastembed.test_progress_live")
+    log.addHandler(handler)
+    log.propagate = False
+    log.setLevel(logging.INFO)
+    try:
+        log.info("vocabulary scan: %d%%", 40, extra={"live": True})
+        log.info("vocabulary scan: %d%%", 80, extra={"live": True})
+        log.info("vocabulary: 10 words")
+        # the status is redrawn in place, then blanked for good by the ordinary record
+        assert tty.getvalue() == ("\rvocabulary scan: 40%" + "\rvocabulary scan: 80%"
+                                  + "\r" + " " * 20 + "\r" + "INFO vocabulary: 10 words\n")
+    finally:
+        log.removeHandler(handler)
+        handler.close()
+    # not a terminal: live records are ordinary log lines
+    plain = io.StringIO()
+    handler = LiveLineHandler(plain)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)
+    try:
+        log.info("vocabulary scan: 40%", extra={"live": True})
+        assert plain.getvalue() == "vocabulary scan: 40%\n"
+    finally:
+        log.removeHandler(handler)
+        handler.close()

@@ -272,25 +272,9 @@ def _logging_to_stderr(level: int) -> Iterator[None]:
         yield
     finally:
         log.removeHandler(handler)
+        handler.close()
         log.setLevel(saved[0])
         log.propagate = saved[1]
-
-
-@contextlib.contextmanager
-def _status(text: str, enabled: bool) -> Iterator[None]:
-    """Show ``text`` on a live line while a slow step (loading a file) runs."""
-    from .progress import LiveLine
-
-    stream = sys.stderr
-    if not (enabled and getattr(stream, "isatty", lambda: False)()):
-        yield
-        return
-    line = LiveLine(stream)
-    line.show(text)
-    try:
-        yield
-    finally:
-        line.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,10 +343,10 @@ def load_vectors(path: str) -> Any:
     return getattr(obj, "wv", obj)
 
 
-def _load_for_query(path: str, show_status: bool) -> Any:
+def _load_for_query(path: str) -> Any:
     start = time.perf_counter()
-    with _status(f"loading {path} ...", show_status):
-        wv = load_vectors(path)
+    logger.info("loading %s ...", path, extra={"live": True})
+    wv = load_vectors(path)
     logger.info("loaded %d vectors of %d dimensions from %s in %.1f s",
                 len(wv.index_to_key), wv.vector_size, path, time.perf_counter() - start)
     return wv
@@ -497,8 +481,7 @@ def cmd_train(args: argparse.Namespace, progress: bool) -> int:
         if not args.output:  # like the C tool: vocabulary only
             return EXIT_OK
         model.train(corpus_file=args.corpus, total_examples=model.corpus_count,
-                    total_words=model.corpus_total_words, epochs=model.epochs,
-                    callbacks=callbacks)
+                    total_words=model.corpus_total_words, epochs=model.epochs)
     finally:
         if bar is not None:
             bar.close()
@@ -568,7 +551,7 @@ def _run_queries(wv: Any, queries: Iterable[Tuple[str, List[str], List[str]]], t
 
 
 def cmd_similar(args: argparse.Namespace, progress: bool) -> int:
-    wv = _load_for_query(args.vectors, progress)
+    wv = _load_for_query(args.vectors)
     interactive = not args.queries
     source = (_interactive_queries("Enter word or sentence (EXIT to break): ")
               if interactive else iter(args.queries))
@@ -580,7 +563,7 @@ def cmd_similar(args: argparse.Namespace, progress: bool) -> int:
 def cmd_analogy(args: argparse.Namespace, progress: bool) -> int:
     if args.words and len(args.words) != 3:
         raise _UsageError(f"analogy needs three words A B C, got {len(args.words)}")
-    wv = _load_for_query(args.vectors, progress)
+    wv = _load_for_query(args.vectors)
 
     def parse(lines: Iterable[str]) -> Iterator[Tuple[str, List[str], List[str]]]:
         for line in lines:
@@ -689,7 +672,7 @@ def cmd_evaluate(args: argparse.Namespace, progress: bool) -> int:
     for path in analogies + pairs:  # fail before loading a big vectors file
         if not os.path.isfile(path):
             raise FileNotFoundError(f"evaluation file not found: {path!r}")
-    wv = _load_for_query(args.vectors, progress)
+    wv = _load_for_query(args.vectors)
     report = run_evaluation(wv, analogies, pairs, args.delimiter, args.restrict_vocab,
                             not args.case_sensitive)
     if args.json:
@@ -766,7 +749,7 @@ def plot_words(wv: Any, words: Sequence[str], path: str, title: Optional[str] = 
 
 def cmd_plot(args: argparse.Namespace, progress: bool) -> int:
     _check_output_dir(args.output)
-    wv = _load_for_query(args.vectors, progress)
+    wv = _load_for_query(args.vectors)
     plot_words(wv, args.words, args.output, title=args.title, dpi=args.dpi)
     logger.info("wrote %s", args.output)
     return EXIT_OK

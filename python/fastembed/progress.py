@@ -122,6 +122,9 @@ class LiveLine:
     def show(self, text: str) -> None:
         """Replace the line's text."""
         with LiveLine._lock:
+            other = LiveLine._active
+            if other is not None and other is not self and other.stream is self.stream:
+                other.clear()  # one terminal line: never draw over another's leftovers
             LiveLine._active = self
             self._draw(text)
 
@@ -154,10 +157,34 @@ class LiveLine:
 
 
 class LiveLineHandler(logging.StreamHandler):
-    """A stream handler that prints each record above the active :class:`LiveLine`, if any."""
+    """A stream handler that prints each record above the active :class:`LiveLine`, if any.
+
+    Records logged with ``extra={"live": True}`` (repeated status messages such as
+    "vocabulary scan: 40%") are drawn on a transient live line instead when the stream is a
+    terminal; the next ordinary record replaces that line.
+    """
+
+    def __init__(self, stream: Optional[IO[str]] = None) -> None:
+        super().__init__(stream)
+        self._status: Optional[LiveLine] = None
+
+    def _tty(self) -> bool:
+        isatty = getattr(self.stream, "isatty", None)
+        return bool(isatty and isatty())
 
     def emit(self, record: logging.LogRecord) -> None:
         with LiveLine._lock:
+            if getattr(record, "live", False) and self._tty():
+                try:
+                    if self._status is None:
+                        self._status = LiveLine(self.stream)
+                    self._status.show(record.getMessage())
+                except Exception:
+                    self.handleError(record)
+                return
+            if self._status is not None:  # a status line is stale once real output follows
+                self._status.close()
+                self._status = None
             line = LiveLine.active()
             saved = ""
             if line is not None and line.stream is self.stream and line._text:
@@ -166,6 +193,13 @@ class LiveLineHandler(logging.StreamHandler):
             super().emit(record)
             if saved:
                 line.show(saved)
+
+    def close(self) -> None:
+        with LiveLine._lock:
+            if self._status is not None:
+                self._status.close()
+                self._status = None
+        super().close()
 
 
 class ProgressBar(CallbackAny2Vec):
