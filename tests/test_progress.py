@@ -42,7 +42,7 @@ def test_format_duration(seconds, text):
 
 def test_format_training_compact_and_log_forms():
     p = fake_model().progress
-    assert format_training(p) == ("epoch 2/5   43.1%  1.23M words/s  lr 0.02131  "
+    assert format_training(p) == ("epoch 2/5   43.1%  1.23M words/s  lr 0.021305  "
                                   "loss 1.23M  ETA 0:12")
     assert format_training(p, compact=False) == (
         "training: epoch 2/5, 43.1% done, 1,234,567 words/s, lr 0.021305, "

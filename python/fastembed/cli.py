@@ -785,6 +785,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     level, progress = _log_level(args)
+    if args.command == "demo" and not args.verbose:
+        level = max(level, logging.WARNING)  # the demo prints its own summary
     try:
         with _logging_to_stderr(level):
             return _COMMANDS[args.command](args, progress)

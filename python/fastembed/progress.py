@@ -81,7 +81,7 @@ def format_training(progress: Any, show_loss: bool = True, compact: bool = True)
     loss = _get(progress, "epoch_loss") if show_loss else None
     if compact:
         parts = [f"epoch {epoch}/{epochs}", f"{100 * fraction:5.1f}%",
-                 f"{format_count(wps)} words/s", f"lr {alpha:.5f}"]
+                 f"{format_count(wps)} words/s", f"lr {alpha:.6f}"]
         if loss is not None:
             parts.append(f"loss {format_count(loss)}")
         parts.append(f"ETA {format_duration(eta)}")
