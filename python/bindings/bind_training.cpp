@@ -392,6 +392,23 @@ void bind_training(py::module_& m) {
     return hist;
   });
 
+  m.def(
+      "chunk_words",
+      [](const std::string& path, uint64_t chunk_bytes) {
+        // Every word as the file-mode workers read it, chunk by chunk (for the tests).
+        FileChunks chunks(path, chunk_bytes);
+        ChunkReader reader(path);
+        std::string buf;
+        py::list out;
+        for (uint64_t c = 0; c < chunks.count(); ++c) {
+          reader.read(chunks, c, buf);
+          tokenize(buf.data(), buf.data() + buf.size(), true,
+                   [&](std::string_view w, bool) { out.append(to_str(w)); }, [] {});
+        }
+        return out;
+      },
+      py::arg("path"), py::arg("chunk_bytes"));
+
   m.def("available_kernels", &available_kernels);
   m.def("active_kernels", [] { return std::string(active_kernels().name); });
   m.def("set_kernels", &set_kernels, py::arg("name"));

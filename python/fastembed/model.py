@@ -118,6 +118,8 @@ class Word2Vec:
         self.progress = TrainingProgress()
         self.train_count = 0
         self.total_train_time = 0.0
+        self.epoch_stats: List[Dict[str, Any]] = []
+        self._file_chunk_bytes = 0  # 0: the trainer picks; tests set tiny ranges
 
         if sentences is not None or corpus_file is not None:
             self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
@@ -241,10 +243,12 @@ class Word2Vec:
                       compute_loss=self.compute_loss, exact_sigmoid=self.exact_sigmoid,
                       sample=self.sample, ns_exponent=self.ns_exponent, alpha=alpha,
                       min_alpha=min_alpha, seed=(self.seed + 1_000_003 * self.train_count) % 2**64,
-                      expected_words=words_per_epoch * epochs, unicode_errors=self.unicode_errors)
+                      expected_words=words_per_epoch * epochs, unicode_errors=self.unicode_errors,
+                      file_chunk_bytes=self._file_chunk_bytes)
         trainer = _core.Trainer(self._vocab, config, self._syn0, self.syn1neg, self.syn1)
         self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha)
         self.epoch_losses = []
+        self.epoch_stats: List[Dict[str, Any]] = []
         start = time.perf_counter()
         for cb in callbacks:
             cb.on_train_begin(self)
@@ -257,6 +261,7 @@ class Word2Vec:
                 stats = self._run_epoch(trainer, corpus_iterable, path, callbacks, start)
                 seconds = time.perf_counter() - epoch_start
                 self.epoch_losses.append(float(stats["loss"]))
+                self.epoch_stats.append(dict(stats, seconds=seconds))
                 self.running_training_loss = float(stats["loss"])
                 self._update_progress(trainer, start)
                 logger.info("EPOCH %d/%d: %d words (%d kept after sampling) in %.2fs, %.0f words/s%s",
