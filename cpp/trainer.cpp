@@ -76,6 +76,10 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
     s->hidden = aligned_array<float>(st);
     s->grad = aligned_array<float>(st);
+    s->scores = aligned_array<float>(nout * std::max<size_t>(nctx, 1));
+    s->coef = aligned_array<float>(std::max(nout, nctx));
+    s->in_rows = aligned_array<float*>(std::max<size_t>(nctx, 1));
+    s->out_rows = aligned_array<float*>(nout);
     s->scratch.rng = splitmix64(seeder) | 1;
     s->scratch.kept = s->kept_buf.get();
     s->scratch.ctx = s->ctx.get();
@@ -84,6 +88,10 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->scratch.err = s->err.get();
     s->scratch.hidden = s->hidden.get();
     s->scratch.grad = s->grad.get();
+    s->scratch.scores = s->scores.get();
+    s->scratch.coef = s->coef.get();
+    s->scratch.in_rows = s->in_rows.get();
+    s->scratch.out_rows = s->out_rows.get();
     slots_.push_back(std::move(s));
   }
 }

@@ -104,7 +104,8 @@ class Trainer {
     std::atomic<uint64_t> kept{0};
     std::atomic<double> loss{0};
     std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs;
-    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, grad;
+    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, grad, scores, coef;
+    std::unique_ptr<float*[], FreeDeleter> in_rows, out_rows;
     KernelScratch scratch{};
   };
   void worker(size_t tid);

@@ -39,6 +39,10 @@ struct KernelScratch {
   int32_t* ctx;       // capacity: 2 * window
   int32_t* outputs;   // capacity: negative + 1 + the deepest Huffman path
   float* labels;      // same capacity as outputs
+  float* scores;      // outputs capacity * max(2 * window, 1)
+  float* coef;        // max(outputs capacity, 2 * window)
+  float** in_rows;    // 2 * window
+  float** out_rows;   // outputs capacity
   float* err;         // 2 * window * stride floats (at least stride), 64-byte aligned
   float* hidden;      // stride floats, 64-byte aligned
   float* grad;        // stride floats, 64-byte aligned
