@@ -1,6 +1,7 @@
 """fastembed: fast, correct word2vec training with a gensim-compatible API."""
 from __future__ import annotations
 
+from .callbacks import CallbackAny2Vec
 from .corpus import LineSentence, PathLineSentences, Text8Corpus
 from .model import TrainingProgress, Word2Vec
 from .vectors import KeyedVectors
