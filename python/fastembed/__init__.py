@@ -2,3 +2,4 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+from .vectors import KeyedVectors
