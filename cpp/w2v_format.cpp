@@ -55,12 +55,23 @@ bool parse_value(const char* p, const char* end, float* out) {
   return false;
 }
 
+// A short printable excerpt for error messages: ASCII only (other bytes as \xNN), so the
+// message is valid UTF-8 whatever the file holds.
 std::string quote(const char* p, const char* end) {
+  static const char hex[] = "0123456789abcdef";
   const std::size_t n = static_cast<std::size_t>(end - p);
-  std::string s(p, std::min<std::size_t>(n, 40));
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';
-  return "'" + s + (n > 40 ? "...'" : "'");
+  std::string s = "'";
+  for (std::size_t i = 0; i < std::min<std::size_t>(n, 40); ++i) {
+    const unsigned char c = static_cast<unsigned char>(p[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\') {
+      s.push_back(static_cast<char>(c));
+    } else {
+      s += "\\x";
+      s.push_back(hex[c >> 4]);
+      s.push_back(hex[c & 15]);
+    }
+  }
+  return s + (n > 40 ? "...'" : "'");
 }
 
 // Parses the values of one text row; `p` points just after the word's separating space.

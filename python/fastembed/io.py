@@ -194,8 +194,10 @@ def load_word2vec_format(
             vectors, offsets, lengths, _declared = _core.parse_word2vec(
                 buf, bool(binary), bool(no_header), c_limit, threads
             )
+        except TruncatedFileError as e:
+            raise TruncatedFileError(f"{path}: {e}") from None
         except ValueError as e:
-            raise type(e)(f"{path}: {e}") from None
+            raise ValueError(f"{path}: {e}") from None
         keys, bad = _core.decode_words(buf, offsets, lengths, encoding, unicode_errors)
         if bad >= 0:
             raw = bytes(buf[int(offsets[bad]) : int(offsets[bad]) + int(lengths[bad])])

@@ -93,7 +93,7 @@ class KeyedVectors:
 
     @vectors.setter
     def vectors(self, value: np.ndarray) -> None:
-        arr = np.asarray(value)
+        arr = value if isinstance(value, np.memmap) else np.asarray(value)
         if arr.dtype != np.float32:
             arr = arr.astype(np.float32)
         if arr.ndim != 2 or arr.shape[1] != self.vector_size:
@@ -433,6 +433,18 @@ class KeyedVectors:
         t = len(terms)
         pos = np.where(pos < 0, t, pos)  # padding points at a row of ones
         neg = np.where(neg < 0, t, neg)
+        if np.any(_row_norms(terms) > 1.0 + 1e-9):
+            # A raw vector longer than 1 can push (1+cos)/2 below 0 and the denominator through
+            # 0, where no rounding bound holds: score every row exactly.
+            width = hi - lo
+            q = np.repeat(np.arange(m), width)
+            rows = np.tile(np.arange(lo, hi), m)
+            exact = self._exact_cosmul(terms, pos, neg, q, rows, cache.norms64)
+            for i, ex in enumerate(exclude):
+                exact[[i * width + r - lo for r in ex if lo <= r < hi]] = -np.inf
+            keep = exact > -np.inf
+            _select(q[keep], rows[keep], exact[keep], m, topn, rows_out, scores_out)
+            return rows_out, scores_out
         # float32 combination: each factor, product and the quotient rounds once (relative u);
         # the float64 cosines are off by ~1e-16 (absolute), which the absolute slack covers.
         rel = 2.2 * (pos.shape[1] + 2 * neg.shape[1] + 6) * _U
