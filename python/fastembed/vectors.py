@@ -824,11 +824,12 @@ def _candidates(scores: np.ndarray, k: int, slack: float, rel_slack: float) -> T
         theta = np.partition(maxima, g - k, axis=1)[:, g - k].astype(np.float64)
         theta[np.isnan(theta)] = -np.inf
     floor = float(np.finfo(scores.dtype).min)
-    with np.errstate(invalid="ignore"):
-        thr = np.maximum(theta - slack - rel_slack * np.abs(theta), floor).astype(scores.dtype)
-    if scores.dtype == np.float32:  # rounding to float32 must not raise the threshold
-        thr = np.nextafter(thr, np.float32(-np.inf))
-        thr = np.maximum(thr, np.float32(floor))
+    finite = np.isfinite(theta)
+    theta = np.where(finite, theta, 0.0)
+    thr64 = np.where(finite, np.maximum(theta - slack - rel_slack * np.abs(theta), floor), floor)
+    thr = thr64.astype(scores.dtype)
+    up = thr > thr64  # rounding to float32 must not raise the threshold
+    thr[up] = np.nextafter(thr[up], scores.dtype.type(-np.inf))
     r, grp = np.nonzero(maxima >= thr[:, None])
     if size > 1:
         main = grp < groups
