@@ -291,6 +291,23 @@ def test_native_round_trip(tmp_path, mmap):
     assert back.most_similar("w1") == kv.most_similar("w1")
 
 
+def test_native_plain_keys_and_lazy_index(tmp_path):
+    kv = make_kv(n=25, keys=[f"k{i}" for i in range(24)] + [""])
+    path = str(tmp_path / "plain")
+    kv.save(path)
+    back = KeyedVectors.load(path)
+    assert back.index_to_key == kv.index_to_key
+    assert back.key_to_index == kv.key_to_index  # built on first use
+    assert back.get_index("k7") == 7 and back.most_similar("k3") == kv.most_similar("k3")
+    kv.index_to_key[3] = "k4"
+    with pytest.raises(ValueError, match="repeated"):
+        kv.save(path)
+    empty = KeyedVectors(4)
+    empty.save(path)
+    back = KeyedVectors.load(path)
+    assert len(back) == 0 and back.vectors.shape == (0, 4)
+
+
 def test_native_int_keys_and_strided_vectors(tmp_path):
     padded = np.random.default_rng(0).standard_normal((4, 8)).astype(np.float32)
     kv = KeyedVectors(5)

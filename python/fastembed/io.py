@@ -269,10 +269,17 @@ def save_native(kv: "KeyedVectors", path: PathLike) -> None:
     n = len(kv.index_to_key)
     if vectors.shape != (n, kv.vector_size):
         raise ValueError(f"vectors have shape {vectors.shape}, expected ({n}, {kv.vector_size})")
-    for k in kv.index_to_key:
+    keys = kv.index_to_key
+    for k in keys:
         if not isinstance(k, (str, int)) or isinstance(k, bool):
             raise TypeError(f"only str and int keys can be saved, got {type(k).__name__} {k!r}")
-    keys_blob = json.dumps(kv.index_to_key, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    if len(set(keys)) != n:
+        raise ValueError("index_to_key holds repeated keys")
+    if all(type(k) is str and "\n" not in k for k in keys):
+        # one key per line: split("\n") reads 400,000 keys in ~10 ms
+        keys_blob, keys_encoding = "\n".join(keys).encode("utf-8"), "lines"
+    else:  # int keys, or keys with newlines
+        keys_blob, keys_encoding = json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "json"
     sections = [keys_blob]
     offset = len(keys_blob)
     expandos: Dict[str, Any] = {}
@@ -295,7 +302,7 @@ def save_native(kv: "KeyedVectors", path: PathLike) -> None:
         "vector_size": int(kv.vector_size),
         "vectors_file": os.path.basename(vectors_path(path)),
         "fingerprint": _fingerprint(vectors),
-        "keys": {"offset": 0, "nbytes": len(keys_blob)},
+        "keys": {"offset": 0, "nbytes": len(keys_blob), "encoding": keys_encoding},
         "expandos": expandos,
     }
     # The matrix first: if the keys file cannot be written, the old keys file still fails
@@ -337,9 +344,15 @@ def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVector
                 raise ValueError("section outside the file (truncated?)")
             return payload[off : off + size]
 
-        keys = json.loads(bytes(section(header["keys"])).decode("utf-8"))
-        if not isinstance(keys, list) or len(keys) != n:
-            raise ValueError(f"expected {n} keys")
+        text = bytes(section(header["keys"])).decode("utf-8")
+        if header["keys"]["encoding"] == "lines":
+            keys = text.split("\n") if n else []
+        else:
+            keys = json.loads(text)
+            if not isinstance(keys, list) or not all(isinstance(k, (str, int)) for k in keys):
+                raise ValueError("keys must be a list of str and int")
+        if len(keys) != n:
+            raise ValueError(f"expected {n} keys, found {len(keys)}")
         expandos = {}
         for name, spec in header["expandos"].items():
             if spec["dtype"] == "json":
@@ -369,9 +382,7 @@ def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVector
         raise ValueError(f"{vfile} does not belong to {path} (saved by another save() call?)")
     kv = cls(dim)
     kv.index_to_key = keys
-    kv.key_to_index = dict(zip(keys, range(n)))
-    if len(kv.key_to_index) != n:
-        raise ValueError(f"{path}: duplicate keys")
+    kv.key_to_index = None  # built on first use
     kv.vectors = vectors
     kv.expandos = expandos
     return kv

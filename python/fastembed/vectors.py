@@ -78,7 +78,7 @@ class KeyedVectors:
             raise ValueError(f"vector_size must be a positive int, got {vector_size!r}")
         self.vector_size = int(vector_size)
         self.index_to_key: List[Any] = []
-        self.key_to_index: Dict[Any, int] = {}
+        self._key_to_index: Optional[Dict[Any, int]] = {}
         self.expandos: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._cache: Optional[_NormCache] = None
@@ -100,6 +100,30 @@ class KeyedVectors:
             raise ValueError(f"vectors must have shape (n, {self.vector_size}), got {arr.shape}")
         self._vectors = arr
         self._cache = None
+
+    @property
+    def key_to_index(self) -> Dict[Any, int]:
+        """dict key -> row.  After :meth:`load` it is built on first use (a 400,000-key dict
+        costs more than reading the whole file), from ``index_to_key``."""
+        d = self._key_to_index
+        if d is None:
+            with self._lock:
+                d = self._key_to_index
+                if d is None:
+                    keys = self.index_to_key
+                    d = dict(zip(keys, range(len(keys))))
+                    if len(d) != len(keys):  # a damaged file: keep the first row, as word2vec files do
+                        logger.warning("%d repeated keys; each maps to its first row", len(keys) - len(d))
+                        d = {}
+                        for i, k in enumerate(keys):
+                            d.setdefault(k, i)
+                    self._key_to_index = d
+        return d
+
+    @key_to_index.setter
+    def key_to_index(self, value: Optional[Dict[Any, int]]) -> None:
+        """Assign a dict, or None to rebuild it from ``index_to_key`` on next use."""
+        self._key_to_index = value
 
     @property
     def norms(self) -> Optional[np.ndarray]:
