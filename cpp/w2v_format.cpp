@@ -34,6 +34,17 @@ bool parse_count(const char* p, const char* end, int64_t* out) {
   return true;
 }
 
+// double -> float rounded to nearest, with overflow made explicit (a plain cast of an
+// out-of-range double is undefined behaviour): beyond FLT_MAX + half an ulp is infinity.
+float to_float(double v) {
+  constexpr double kFltMax = std::numeric_limits<float>::max();
+  constexpr double kHalfwayToInf = 3.4028235677973366e38;  // FLT_MAX + 2^103
+  const double a = std::fabs(v);
+  if (a >= kHalfwayToInf) return static_cast<float>(std::copysign(HUGE_VAL, v));
+  if (a > kFltMax) return static_cast<float>(std::copysign(kFltMax, v));
+  return static_cast<float>(v);
+}
+
 // Parses one number token [p, end) as double, rounded to float like numpy.float32(str).
 bool parse_value(const char* p, const char* end, float* out) {
   if (p < end && *p == '+') {
@@ -43,13 +54,13 @@ bool parse_value(const char* p, const char* end, float* out) {
   double v = 0.0;
   auto r = std::from_chars(p, end, v);
   if (r.ec == std::errc() && r.ptr == end) {
-    *out = static_cast<float>(v);
+    *out = to_float(v);
     return true;
   }
   if (r.ec == std::errc::result_out_of_range && r.ptr == end) {
     // from_chars leaves v untouched on overflow/underflow: strtod gives +-inf or +-0 there.
     std::string token(p, end);
-    *out = static_cast<float>(std::strtod(token.c_str(), nullptr));
+    *out = to_float(std::strtod(token.c_str(), nullptr));
     return true;
   }
   return false;

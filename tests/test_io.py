@@ -80,7 +80,8 @@ def test_text_values_round_like_numpy_float32_of_str(tmp_path):
     # gensim parses with numpy.float32(str); values must land on the same float32
     rng = np.random.default_rng(3)
     strings = [repr(float(x)) for x in rng.standard_normal(200) * 10.0 ** rng.integers(-40, 38, 200)]
-    strings += ["1.00000005960464477539062500000001", "3.4028235677973366e38", "1e-46", "nan", "-inf"]
+    strings += ["1.00000005960464477539062500000001", "3.4028235677973366e38", "1e-46", "nan", "-inf",
+                "3.4028235e38", "3.40282356e38", "-3.4028236e38", "1e39", "-1e39", "1e400", "-1e-400"]
     lines = [f"w{i} {s}" for i, s in enumerate(strings)]
     path = write(tmp_path / "r.txt", f"{len(lines)} 1\n".encode() + "\n".join(lines).encode())
     kv = KeyedVectors.load_word2vec_format(path)

@@ -169,6 +169,9 @@ def test_most_similar_windows_and_topn():
     assert_same(kv.most_similar("w3", clip_start=50, clip_end=200), brute_most_similar(kv, u[3], {3}, 10, 50, 200))
     assert kv.most_similar("w3", topn=0) == []
     assert len(kv.most_similar("w3", topn=1000)) == 399
+    assert len(kv.most_similar_cosmul("w3", topn=10**12)) == 399  # no [1, topn] allocation
+    assert [len(r) for r in kv.batch_most_similar(["w1", "w2"], topn=10**12)] == [399, 399]
+    assert kv.most_similar("w3", clip_start=5, clip_end=5) == []
     all_sims = kv.most_similar("w3", topn=None)
     assert all_sims.shape == (400,) and all_sims.dtype == np.float32
     np.testing.assert_allclose(all_sims, u @ u[3], atol=1e-6)

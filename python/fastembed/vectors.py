@@ -411,9 +411,10 @@ class KeyedVectors:
         cache = self._norm_cache(unit=True)
         unit = cache.unit[lo:hi]
         width = hi - lo
+        topn = min(topn, width)
         rows_out = np.full((m, topn), -1, dtype=np.int64)
         scores_out = np.full((m, topn), np.nan, dtype=np.float64)
-        if width == 0 or m == 0:
+        if topn == 0 or m == 0:
             return rows_out, scores_out
         # |float32 score - exact cosine| <= err: dot product accumulation (dim roundings) plus
         # the roundings of the unit vectors, their norms and the query, with a 2x margin.
@@ -450,9 +451,10 @@ class KeyedVectors:
         memory traffic), and the candidates its rounding could misplace are re-scored exactly."""
         m = len(pos)
         cache = self._norm_cache()
+        topn = min(topn, max(hi - lo, 0))
         rows_out = np.full((m, topn), -1, dtype=np.int64)
         scores_out = np.full((m, topn), np.nan, dtype=np.float64)
-        if hi <= lo or m == 0:
+        if topn == 0 or m == 0:
             return rows_out, scores_out
         t = len(terms)
         pos = np.where(pos < 0, t, pos)  # padding points at a row of ones
@@ -792,8 +794,11 @@ class KeyedVectors:
     @classmethod
     def load_word2vec_format(cls, fname: str, fvocab: Optional[str] = None, binary: bool = False,
                              encoding: str = "utf8", unicode_errors: str = "strict", limit: Optional[int] = None,
-                             no_header: bool = False) -> "KeyedVectors":
-        """Read a word2vec C tool text or binary file (plain or compressed)."""
+                             datatype: Any = np.float32, no_header: bool = False) -> "KeyedVectors":
+        """Read a word2vec C tool text or binary file (plain or compressed); gensim's
+        parameters, in gensim's order.  Vectors are always float32 (``datatype``)."""
+        if np.dtype(datatype) != np.float32:
+            raise ValueError(f"fastembed stores float32 vectors; datatype={datatype!r} is not supported")
         return _io.load_word2vec_format(cls, fname, binary=binary, limit=limit, unicode_errors=unicode_errors,
                                         no_header=no_header, encoding=encoding, fvocab=fvocab)
 
