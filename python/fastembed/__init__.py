@@ -9,4 +9,4 @@ from .vectors import KeyedVectors
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "Text8Corpus", "PathLineSentences",
-           "TrainingProgress", "__version__"]
+           "CallbackAny2Vec", "TrainingProgress", "__version__"]
