@@ -221,6 +221,27 @@ def test_similar_reads_text_and_binary(writer, tmp_path, capsys):
     assert [s for _, s in table["king"]] == pytest.approx([s for _, s in expected], abs=1e-4)
 
 
+def test_similar_reads_native_files(tmp_path, capsys):
+    from fastembed import KeyedVectors, Word2Vec
+
+    kv = KeyedVectors.load_word2vec_format(write_text_vectors(tmp_path / "v.txt"))
+    kv.save(str(tmp_path / "v.kv"))
+    assert detect_format(str(tmp_path / "v.kv")) == "native"
+    assert main(["similar", str(tmp_path / "v.kv"), "king", "-n", "2", "-q"]) == 0
+    assert [w for w, _ in parse_table(capsys.readouterr().out)["king"]] == [
+        w for w, _ in expected_neighbours(["king"])[:2]]
+    model = Word2Vec(sentences=[["a", "b", "c", "a"], ["b", "c", "a"]] * 20, min_count=1,
+                     vector_size=8, epochs=1, workers=1)
+    model.save(str(tmp_path / "w.model"))
+    assert main(["similar", str(tmp_path / "w.model"), "a", "-n", "2", "--json", "-q"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["results"] == [[w, pytest.approx(s, abs=1e-6)]
+                                 for w, s in model.wv.most_similar("a", topn=2)]
+    (tmp_path / "junk.bin").write_bytes(b"\x00\x01junk")
+    assert main(["similar", str(tmp_path / "junk.bin"), "a"]) == 1
+    assert "not a vectors file" in capsys.readouterr().err
+
+
 # ----------------------------------------------------------------------------- similar
 
 def test_similar_several_queries_and_a_combined_one(vectors_file, capsys):

@@ -325,22 +325,23 @@ def detect_format(path: str) -> str:
 
 
 def load_vectors(path: str) -> Any:
-    """Load a ``fastembed.KeyedVectors`` from any format the command line accepts."""
+    """Load a ``fastembed.KeyedVectors`` from any format the command line accepts: word2vec
+    text or binary (possibly compressed), a ``KeyedVectors.save`` file or a ``Word2Vec.save``
+    model."""
     from .vectors import KeyedVectors
 
     fmt = detect_format(path)
     if fmt in ("text", "binary"):
         return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"))
-    try:
-        obj = KeyedVectors.load(path)
-    except Exception as kv_error:  # not native KeyedVectors: maybe a whole saved model
+    with open(path, "rb") as f:
+        magic = f.read(16)
+    if magic.startswith(b"FASTEMBED-KV\n"):
+        return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
+    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
         from .model import Word2Vec
-        try:
-            obj = Word2Vec.load(path)
-        except Exception:
-            raise ValueError(f"{path!r} is neither a word2vec text/binary file nor a "
-                             f"fastembed native file ({kv_error})") from None
-    return getattr(obj, "wv", obj)
+        return Word2Vec.load(path).wv
+    raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
+                     "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
 
 
 def _load_for_query(path: str) -> Any:
@@ -732,7 +733,8 @@ def plot_words(wv: Any, words: Sequence[str], path: str, title: Optional[str] = 
     fig, ax = plt.subplots(figsize=(7, 6))
     try:
         if ext not in fig.canvas.get_supported_filetypes():
-            raise ValueError(f"matplotlib cannot write .{ext} files: use .png, .svg or .pdf")
+            raise ValueError(f"matplotlib cannot write .{ext} files ({path!r}): use .png, "
+                             ".svg or .pdf")
         ax.scatter(coords[:, 0], coords[:, 1], s=18)
         for (x, y), word in zip(coords, words):
             ax.annotate(word, (x, y), xytext=(4, 3), textcoords="offset points")

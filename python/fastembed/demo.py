@@ -26,7 +26,7 @@ DEMO_SETTINGS = dict(vector_size=100, window=8, min_count=5, sample=1e-3, sg=0, 
                      negative=5, alpha=0.05, seed=1)
 DEMO_EPOCHS = 10
 # Shown when in the vocabulary: frequent in Wikipedia, with clear-cut neighbours.
-NEIGHBOUR_WORDS = ("king", "france", "music", "computer", "war", "january", "red", "einstein")
+NEIGHBOUR_WORDS = ("king", "france", "music", "computer", "war", "january", "red", "river")
 ANALOGIES = (("man", "king", "woman"), ("france", "paris", "germany"),
              ("france", "french", "germany"), ("brother", "sister", "father"))
 
@@ -117,11 +117,13 @@ def run_demo(epochs: Optional[int] = None, workers: Optional[int] = None,
 
     say()
     say("analogies (a is to b as c is to ?):")
-    for a, b, c in ANALOGIES:
-        if all(w in wv.key_to_index for w in (a, b, c)):
-            best = wv.most_similar(positive=[b, c], negative=[a], topn=3)
-            answers = ", ".join(f"{w} {s:.2f}" for w, s in best)
-            say(f"  {a} : {b} :: {c} : ?   {answers}")
+    known = [q for q in ANALOGIES if all(w in wv.key_to_index for w in q)]
+    questions = [f"{a} : {b} :: {c} : ?" for a, b, c in known]
+    width = max([len(q) for q in questions] + [1])
+    for (a, b, c), question in zip(known, questions):
+        best = wv.most_similar(positive=[b, c], negative=[a], topn=3)
+        answers = ", ".join(f"{w} {s:.2f}" for w, s in best)
+        say(f"  {question:<{width}}  {answers}")
 
     say()
     say("evaluation (fastembed evaluate):")
