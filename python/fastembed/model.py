@@ -13,7 +13,7 @@ import numpy as np
 from . import _core
 from . import _validate as V
 from ._atomic import atomic_write
-from .corpus import NativePlan, is_compressed, native_plan, read_blocks
+from .corpus import NativePlan, is_compressed, native_plan, read_blocks, read_blocks_with_position
 from .vectors import KeyedVectors
 
 logger = logging.getLogger("fastembed")
@@ -135,23 +135,24 @@ class Word2Vec:
         _check_corpus(corpus_iterable, corpus_file)
         V.check_int("progress_per", progress_per, 1)
         plan = native_plan(corpus_iterable) if corpus_iterable is not None else None
+        if corpus_file is not None and is_compressed(_check_file(corpus_file)):
+            plan = NativePlan([os.fspath(corpus_file)], True, 0)
         counter = _core.CorpusCounter(self.max_vocab_size or 0, self.unicode_errors,
                                       plan.newline_ends if plan else True, plan.max_words if plan else 0)
         start = time.perf_counter()
         if plan is not None:
-            for path in plan.paths:
-                for block in read_blocks(path):
+            last = time.perf_counter()
+            for i, path in enumerate(plan.paths):
+                for block, position in read_blocks_with_position(path):
                     counter.feed(block)
+                    if time.perf_counter() - last >= 1.0:
+                        last = time.perf_counter()
+                        self._report_scan((i + position) / len(plan.paths))
                 counter.finish()
         elif corpus_file is not None:
             path = _check_file(corpus_file)
-            if is_compressed(path):
-                for block in read_blocks(path):
-                    counter.feed(block)
-                counter.finish()
-            else:
-                size = max(os.path.getsize(path), 1)
-                counter.count_file(path, lambda done: self._report_scan(done / size))
+            size = max(os.path.getsize(path), 1)
+            counter.count_file(path, lambda done: self._report_scan(done / size))
         else:
             offset = 0
             next_log = progress_per
@@ -181,7 +182,8 @@ class Word2Vec:
             self.corpus_count = V.check_int("corpus_count", corpus_count, 0)
 
     def _report_scan(self, fraction: float) -> None:
-        logger.info("vocabulary scan: %.0f%%", 100 * fraction)
+        # `live`: on a terminal the CLI's progress line shows it in place instead of a new line.
+        logger.info("vocabulary scan: %.0f%%", 100 * fraction, extra={"live": True})
 
     def _finish_vocab(self, counter: Any, seconds: float) -> None:
         if counter.total_words == 0:
