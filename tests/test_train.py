@@ -274,3 +274,18 @@ def test_every_kernel_trains_the_same_model(tmp_path, sample_words, sg, hs):
     for name, v in vectors.items():
         # Measured: <= 4e-5 on weights of size ~0.3-0.8 after 20k words (FMA vs separate rounding).
         np.testing.assert_allclose(v, ref, rtol=0, atol=5e-4 * np.abs(ref).max())
+
+
+def test_damaged_model_files_raise_value_error(tmp_path, small_path):
+    model = fastembed.Word2Vec(corpus_file=small_path, vector_size=8, epochs=1)
+    path = tmp_path / "m.fe"
+    model.save(path)
+    data = path.read_bytes()
+    for i, damaged in enumerate([b"", b"not a zip", data[: len(data) // 2], data[:100] + b"\0" * 50 + data[150:]]):
+        p = tmp_path / f"bad{i}.fe"
+        p.write_bytes(damaged)
+        with pytest.raises(ValueError, match="not a valid fastembed Word2Vec model"):
+            fastembed.Word2Vec.load(p)
+    np.savez(tmp_path / "other.npz", x=np.zeros(3))
+    with pytest.raises(ValueError):
+        fastembed.Word2Vec.load(tmp_path / "other.npz")
