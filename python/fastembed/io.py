@@ -1,9 +1,10 @@
 """Vector files: the word2vec C tool's text and binary formats, and fastembed's native format.
 
-word2vec files are read once into memory (plain files are memory-mapped, ``.gz``/``.bz2``/``.xz``
-files decompressed) and parsed in C++ with the GIL released.  Every size in a header is checked
-against the bytes actually present before anything is allocated, so a damaged or hostile file
-fails with ``ValueError`` instead of exhausting memory.
+word2vec files are read once, streamed through a 64 MB window (``.gz``/``.bz2``/``.xz``
+decompressed on the fly) and parsed in C++ with the GIL released, so peak memory is the vectors
+plus one window.  A header is checked against the file size before anything is allocated (for a
+compressed file, whose size is unknown, the matrix grows with the data instead), so a damaged or
+hostile file fails with ``ValueError`` instead of exhausting memory.
 
 The native format is two files: ``path`` (keys, per-key attributes, a small JSON header) and
 ``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
