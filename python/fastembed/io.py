@@ -228,7 +228,7 @@ def load_word2vec_format(
         message = str(e)
         raise ValueError(message if message.startswith(path) else f"{path}: {message}") from None
     n_read = len(keys)
-    key_to_index = dict(zip(keys, range(n_read)))
+    key_to_index = _core.index_dict(keys)
     if len(key_to_index) != n_read:
         keys, vectors, key_to_index = _drop_duplicates(keys, vectors, path)
     kv = cls(vectors.shape[1])

@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from . import _core
 from . import evaluation as _evaluation
 from . import io as _io
 
@@ -82,6 +83,7 @@ class KeyedVectors:
         self.expandos: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._cache: Optional[_NormCache] = None
+        self._generation = 0  # bumped whenever the cache is dropped
         self._vectors = np.zeros((0, self.vector_size), dtype=np.float32)
 
     # --- state --------------------------------------------------------------------------
@@ -99,6 +101,10 @@ class KeyedVectors:
         if arr.ndim != 2 or arr.shape[1] != self.vector_size:
             raise ValueError(f"vectors must have shape (n, {self.vector_size}), got {arr.shape}")
         self._vectors = arr
+        self._drop_cache()
+
+    def _drop_cache(self) -> None:
+        self._generation += 1
         self._cache = None
 
     @property
@@ -111,7 +117,7 @@ class KeyedVectors:
                 d = self._key_to_index
                 if d is None:
                     keys = self.index_to_key
-                    d = dict(zip(keys, range(len(keys))))
+                    d = _core.index_dict(keys) if type(keys) is list else dict(zip(keys, range(len(keys))))
                     if len(d) != len(keys):  # a damaged file: keep the first row, as word2vec files do
                         logger.warning("%d repeated keys; each maps to its first row", len(keys) - len(d))
                         d = {}
@@ -135,17 +141,18 @@ class KeyedVectors:
     @norms.setter
     def norms(self, value: Optional[np.ndarray]) -> None:
         if value is None:
-            self._cache = None
+            self._drop_cache()
             return
         n32 = np.asarray(value, dtype=np.float32)
         if n32.shape != (len(self._vectors),):
             raise ValueError(f"norms must have shape ({len(self._vectors)},), got {n32.shape}")
+        self._drop_cache()
         self._cache = _NormCache(n32, n32.astype(np.float64))
 
     def fill_norms(self, force: bool = False) -> None:
         """Compute the row norms if they are not cached (or always, with ``force``)."""
         if force:
-            self._cache = None
+            self._drop_cache()
         self._norm_cache()
 
     def init_sims(self, replace: bool = False) -> None:
@@ -159,6 +166,7 @@ class KeyedVectors:
         if cache is not None and (cache.unit is not None or not unit):
             return cache
         with self._lock:  # one thread computes, the others wait and reuse it
+            generation = self._generation
             cache = self._cache
             if cache is None:
                 vectors = self._vectors
@@ -174,7 +182,8 @@ class KeyedVectors:
                 np.divide(self._vectors, n, out=u, where=n > 0)  # zero vectors stay zero
                 u.setflags(write=False)
                 cache = _NormCache(cache.norms32, cache.norms64, u)
-            self._cache = cache
+            if self._generation == generation:  # not invalidated meanwhile (norms = None)
+                self._cache = cache
             return cache
 
     def get_normed_vectors(self) -> np.ndarray:
@@ -186,7 +195,7 @@ class KeyedVectors:
         cache = self._norm_cache()
         n = cache.norms32[:, None]
         np.divide(self._vectors, n, out=self._vectors, where=n > 0)
-        self._cache = None
+        self._drop_cache()
 
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
