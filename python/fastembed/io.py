@@ -1,6 +1,6 @@
 """Vector files: the word2vec C tool's text and binary formats, and fastembed's native format.
 
-word2vec files are read once, streamed through a 64 MB window (``.gz``/``.bz2``/``.xz``
+word2vec files are read once, streamed through a 16 MB window (``.gz``/``.bz2``/``.xz``
 decompressed on the fly) and parsed in C++ with the GIL released, so peak memory is the vectors
 plus one window.  A header is checked against the file size before anything is allocated (for a
 compressed file, whose size is unknown, the matrix grows with the data instead), so a damaged or
@@ -44,7 +44,7 @@ _NATIVE_MAGIC = b"FASTEMBED-KV\n"
 _NATIVE_VERSION = 1
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
 _ROWS_PER_CHUNK = 16384  # rows formatted per call when writing word2vec files
-_WINDOW_BYTES = 64 << 20  # input parsed per call when reading word2vec files
+_WINDOW_BYTES = 16 << 20  # input parsed per call when reading word2vec files
 _MAX_HEADER_BYTES = 1 << 20  # a "count dim" line longer than this is not a header
 _MAX_WORD_BYTES = 1 << 20  # longest word accepted (the C tool's limit is 100 bytes)
 
@@ -249,7 +249,7 @@ def load_word2vec_format(
 
 def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encoding: str,
                    errors: str) -> Tuple[List[str], np.ndarray]:
-    """Stream the file through a window of ~64 MB: peak memory is the vectors plus one window,
+    """Stream the file through a window of ~16 MB: peak memory is the vectors plus one window,
     whatever the file's size or compression."""
     size = None if _compression(path) else os.path.getsize(path)
     if no_header:
