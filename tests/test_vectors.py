@@ -324,3 +324,20 @@ def test_concurrent_queries_agree():
     for t in threads:
         t.join()
     assert not errors and all(r == expected for r in results.values())
+
+
+def test_results_do_not_depend_on_block_sizes(monkeypatch):
+    import fastembed.vectors as fv
+
+    kv = random_kv(n=1500, dim=10, seed=12)
+    u = exact_unit(kv)
+    keys = kv.index_to_key[:30]
+    add = kv.batch_most_similar(keys, topn=7)
+    mul = [kv.most_similar_cosmul(positive=[k, "w7"], negative=["w9"], topn=7) for k in keys[:10]]
+    monkeypatch.setattr(fv, "_BLOCK_BYTES", 4096)  # many small blocks of queries and rows
+    kv.norms = None
+    assert kv.batch_most_similar(keys, topn=7) == add
+    assert [kv.most_similar_cosmul(positive=[k, "w7"], negative=["w9"], topn=7) for k in keys[:10]] == mul
+    for k, got in zip(keys, add):
+        i = kv.get_index(k)
+        assert_same(got, brute_most_similar(kv, u[i], {i}, 7))

@@ -418,7 +418,6 @@ class KeyedVectors:
         scores [m, topn] float64 with NaN padding)."""
         m = len(queries)
         cache = self._norm_cache(unit=True)
-        unit = cache.unit[lo:hi]
         width = hi - lo
         topn = min(topn, width)
         rows_out = np.full((m, topn), -1, dtype=np.int64)
@@ -426,17 +425,29 @@ class KeyedVectors:
         if topn == 0 or m == 0:
             return rows_out, scores_out
         # |float32 score - exact cosine| <= err: dot product accumulation (dim roundings) plus
-        # the roundings of the unit vectors, their norms and the query, with a 2x margin.
+        # the roundings of the unit vectors, their norms and the query, with a 2x margin.  A
+        # row of the overall top n is within 2 err of its block's threshold too, so blocks of
+        # rows can be searched separately.
         err = 2.0 * (self.vector_size + 16) * _U
-        step = max(1, _BLOCK_BYTES // (4 * width))
-        for s in range(0, m, step):
-            q64 = queries[s : s + step]
+        # blocks of >= 256 queries x rows: the big unit matrix is streamed fewer times
+        qstep = min(m, max(256, _BLOCK_BYTES // (4 * width)))
+        rstep = max(1, min(width, _BLOCK_BYTES // (4 * qstep)))
+        for s in range(0, m, qstep):
+            q64 = queries[s : s + qstep]
+            q32 = q64.astype(np.float32)
             c = len(q64)
-            scores = q64.astype(np.float32) @ unit.T
-            _mask(scores, exclude[s : s + step], lo, hi)
-            r, col = _candidates(scores, topn, 2.0 * err, 0.0)
-            exact = self._exact_cosines(q64, r, col + lo, cache.norms64)
-            _select(r, col + lo, exact, c, topn, rows_out[s : s + c], scores_out[s : s + c])
+            found_q, found_r = [], []
+            for r0 in range(lo, hi, rstep):
+                r1 = min(hi, r0 + rstep)
+                scores = q32 @ cache.unit[r0:r1].T
+                _mask(scores, exclude[s : s + c], r0, r1)
+                r, col = _candidates(scores, topn, 2.0 * err, 0.0)
+                found_q.append(r)
+                found_r.append(col + r0)
+                del scores
+            r, rows = np.concatenate(found_q), np.concatenate(found_r)
+            exact = self._exact_cosines(q64, r, rows, cache.norms64)
+            _select(r, rows, exact, c, topn, rows_out[s : s + c], scores_out[s : s + c])
         return rows_out, scores_out
 
     def _exact_cosines(self, q64: np.ndarray, r: np.ndarray, rows: np.ndarray, norms64: np.ndarray) -> np.ndarray:
