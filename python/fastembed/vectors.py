@@ -1,7 +1,9 @@
 """``fastembed.KeyedVectors``: word vectors with gensim 4's names and return shapes.
 
-Queries run as BLAS matrix products over a cached matrix of unit vectors.  Nearest-neighbour
-searches are done in two steps: a float32 matrix product ranks every key approximately, then the
+Queries run as BLAS matrix products over the vectors themselves, scaled by cached reciprocal
+norms (no normalised copy of the matrix is kept unless ``get_normed_vectors`` asks for one).
+Nearest-neighbour searches are done in two steps: a float32 matrix product ranks every key
+approximately, then the
 few candidates that could still be in the top n (given a proven bound on float32 rounding) are
 re-scored exactly in float64.  So a query gives the same keys and scores whether it is asked
 alone (``most_similar``) or with a thousand others (``batch_most_similar``), and the scores are
@@ -10,7 +12,7 @@ about 1e-7).
 
 ``vectors`` may be any float32 [n, vector_size] array, including a strided view that a trainer
 updates in place; after changing vectors in place, set ``norms = None`` to drop the cached norms
-and unit vectors (as with gensim 4).
+(as with gensim 4).
 """
 from __future__ import annotations
 
@@ -55,14 +57,17 @@ def _row_norms(m: np.ndarray) -> np.ndarray:
 
 
 class _NormCache:
-    """Per-row norms (float32 as gensim's ``norms``, float64 for exact scores) and, on demand,
-    the float32 unit vectors.  Replaced as a whole, never modified, so readers need no lock."""
+    """Per-row norms (float32 as gensim's ``norms``, float64 for exact scores), their float32
+    reciprocals (0 for a zero vector) that turn dot products into cosines, and, only if asked
+    for, the float32 unit vectors.  Replaced as a whole, never modified, so readers need no
+    lock."""
 
-    __slots__ = ("norms32", "norms64", "unit")
+    __slots__ = ("norms32", "norms64", "inv32", "unit")
 
     def __init__(self, norms32: np.ndarray, norms64: np.ndarray, unit: Optional[np.ndarray] = None):
         self.norms32 = norms32
         self.norms64 = norms64
+        self.inv32 = np.divide(np.float32(1), norms32, out=np.zeros_like(norms32), where=norms32 > 0)
         self.unit = unit
 
 
@@ -417,17 +422,19 @@ class KeyedVectors:
         out each query's ``exclude`` rows.  Returns (rows [m, topn] with -1 padding,
         scores [m, topn] float64 with NaN padding)."""
         m = len(queries)
-        cache = self._norm_cache(unit=True)
+        cache = self._norm_cache()
         width = hi - lo
         topn = min(topn, width)
         rows_out = np.full((m, topn), -1, dtype=np.int64)
         scores_out = np.full((m, topn), np.nan, dtype=np.float64)
         if topn == 0 or m == 0:
             return rows_out, scores_out
-        # |float32 score - exact cosine| <= err: dot product accumulation (dim roundings) plus
-        # the roundings of the unit vectors, their norms and the query, with a 2x margin.  A
-        # row of the overall top n is within 2 err of its block's threshold too, so blocks of
-        # rows can be searched separately.
+        # Scores are float32 dot products with the raw vectors times the float32 reciprocal
+        # norms (no normalised copy of the matrix is needed).  |float32 score - exact cosine|
+        # <= err: the dot product's accumulation (dim roundings) plus the roundings of the
+        # query, the norm, its reciprocal and the product, with a 2x margin.  A row of the
+        # overall top n is within 2 err of its block's threshold too, so blocks of rows can be
+        # searched separately.
         err = 2.0 * (self.vector_size + 16) * _U
         # blocks of >= 256 queries x rows: the big unit matrix is streamed fewer times
         qstep = min(m, max(256, _BLOCK_BYTES // (4 * width)))
@@ -439,7 +446,8 @@ class KeyedVectors:
             found_q, found_r = [], []
             for r0 in range(lo, hi, rstep):
                 r1 = min(hi, r0 + rstep)
-                scores = q32 @ cache.unit[r0:r1].T
+                scores = q32 @ self._vectors[r0:r1].T
+                scores *= cache.inv32[r0:r1]
                 _mask(scores, exclude[s : s + c], r0, r1)
                 r, col = _candidates(scores, topn, 2.0 * err, 0.0)
                 found_q.append(r)
@@ -583,8 +591,7 @@ class KeyedVectors:
         query, rows = self._query(positive, negative)
         lo, hi = self._window(restrict_vocab, clip_start, clip_end)
         if not topn:
-            unit = self._norm_cache(unit=True).unit[lo:hi]
-            return unit @ query.astype(np.float32)
+            return (self._vectors[lo:hi] @ query.astype(np.float32)) * self._norm_cache().inv32[lo:hi]
         top_rows, top_scores = self._top_add(query[None, :], [rows], int(topn), lo, hi)
         return self._results(top_rows, top_scores)[0]
 
@@ -707,7 +714,7 @@ class KeyedVectors:
         if not other_words:
             n = _row_norms(v[None, :])[0]
             u = (v / n if n > 0 else v).astype(np.float32)
-            return (1.0 - self._norm_cache(unit=True).unit @ u).astype(np.float32)
+            return (1.0 - (self._vectors @ u) * self._norm_cache().inv32).astype(np.float32)
         rows = np.asarray([self.get_index(k) for k in other_words], dtype=np.int64)
         return (1.0 - self.cosine_similarities(v, self._vectors[rows].astype(np.float64))).astype(np.float32)
 
