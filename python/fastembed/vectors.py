@@ -175,12 +175,14 @@ class KeyedVectors:
             cache = self._cache
             if cache is None:
                 vectors = self._vectors
-                n32 = np.linalg.norm(vectors, axis=1)  # gensim's own formula, same bits
+                n32 = np.empty(len(vectors), dtype=np.float32)
                 n64 = np.empty(len(vectors), dtype=np.float64)
-                step = max(1, _BLOCK_BYTES // (8 * self.vector_size))
+                step = max(1, _BLOCK_BYTES // (8 * self.vector_size))  # bounded temporaries
                 for s in range(0, len(vectors), step):
-                    n64[s : s + step] = _row_norms(vectors[s : s + step].astype(np.float64))
-                cache = _NormCache(n32.astype(np.float32, copy=False), n64)
+                    block = vectors[s : s + step]
+                    n32[s : s + step] = np.linalg.norm(block, axis=1)  # gensim's formula, same bits
+                    n64[s : s + step] = _row_norms(block.astype(np.float64))
+                cache = _NormCache(n32, n64)
             if unit and cache.unit is None:
                 n = cache.norms32[:, None]
                 u = np.zeros(self._vectors.shape, dtype=np.float32)
