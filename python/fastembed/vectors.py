@@ -460,6 +460,60 @@ class KeyedVectors:
             _select(r, rows, exact, c, topn, rows_out[s : s + c], scores_out[s : s + c])
         return rows_out, scores_out
 
+    def _top_add_terms(self, terms: np.ndarray, idx: np.ndarray, weights: np.ndarray, queries: np.ndarray,
+                       exclude: List[List[int]], topn: int, lo: int, hi: int) -> Tuple[np.ndarray, np.ndarray]:
+        """:meth:`_top_add` for many queries built from few term vectors (an analogy set:
+        ~20,000 questions over ~1,000 words): query i is proportional to
+        sum_j weights[i, j] * terms[idx[i, j]], and ``queries[i]`` is that sum normalised (the
+        exact query, used for the final scores).  Instead of a [queries x rows x dim] product,
+        the cosines of the terms with every row are computed once, and each query's scores are
+        a few additions of those rows (in cache), about 20x less arithmetic."""
+        m, p = idx.shape
+        cache = self._norm_cache()
+        width = hi - lo
+        topn = min(topn, width)
+        rows_out = np.full((m, topn), -1, dtype=np.int64)
+        scores_out = np.full((m, topn), np.nan, dtype=np.float64)
+        if topn == 0 or m == 0:
+            return rows_out, scores_out
+        t32 = terms.astype(np.float32)
+        # each term cosine is within err of exact (as in _top_add); a query's sum of p of them
+        # within sum|w| * (err + p u), plus the rounding of the weights.
+        err = 2.0 * (self.vector_size + 16) * _U
+        slack = 2.0 * float(np.abs(weights).sum(axis=1).max()) * (err + (p + 2) * _U)
+        w32 = weights.astype(np.float32)
+        plus, minus = w32 == 1, w32 == -1
+        rstep = max(1, min(width, 2 * _BLOCK_BYTES // (4 * len(terms))))
+        found_q, found_r = [], []
+        for r0 in range(lo, hi, rstep):
+            r1 = min(hi, r0 + rstep)
+            cos = (t32 @ self._vectors[r0:r1].T) * cache.inv32[r0:r1]  # [terms, rows]
+            qstep = max(1, _BLOCK_BYTES // (4 * (r1 - r0)))
+            block = np.empty((min(qstep, m), r1 - r0), dtype=np.float32)
+            tmp = np.empty(r1 - r0, dtype=np.float32)
+            for s in range(0, m, qstep):
+                c = min(qstep, m - s)
+                scores = block[:c]
+                for i in range(c):  # row by row: the rows involved stay in cache
+                    row, q = scores[i], s + i
+                    np.multiply(cos[idx[q, 0]], w32[q, 0], out=row)
+                    for j in range(1, p):
+                        if plus[q, j]:
+                            np.add(row, cos[idx[q, j]], out=row)
+                        elif minus[q, j]:
+                            np.subtract(row, cos[idx[q, j]], out=row)
+                        else:
+                            np.multiply(cos[idx[q, j]], w32[q, j], out=tmp)
+                            np.add(row, tmp, out=row)
+                _mask(scores, exclude[s : s + c], r0, r1)
+                r, col = _candidates(scores, topn, slack, 0.0)
+                found_q.append(r + s)
+                found_r.append(col + r0)
+        q, rows = np.concatenate(found_q), np.concatenate(found_r)
+        exact = self._exact_cosines(queries, q, rows, cache.norms64)
+        _select(q, rows, exact, m, topn, rows_out, scores_out)
+        return rows_out, scores_out
+
     def _exact_cosines(self, q64: np.ndarray, r: np.ndarray, rows: np.ndarray, norms64: np.ndarray) -> np.ndarray:
         """cos(vector[rows[i]], q64[r[i]]) in float64, gathered in memory-bounded pieces."""
         out = np.empty(len(rows), dtype=np.float64)
@@ -519,22 +573,28 @@ class KeyedVectors:
             del cos
             step = max(1, _BLOCK_BYTES // (4 * width))
             num_buf = np.empty((min(step, m), width), dtype=np.float32)
-            den_buf = np.empty_like(num_buf)
-            tmp_buf = np.empty_like(num_buf)
+            den = np.empty(width, dtype=np.float32)
+            eps = np.float32(_COSMUL_EPS)
             for s in range(0, m, step):
                 p, ng = pos[s : s + step], neg[s : s + step]
                 c = len(p)
-                num, den, tmp = num_buf[:c], den_buf[:c], tmp_buf[:c]
-                np.take(half, p[:, 0], axis=0, out=num, mode="clip")
-                for j in range(1, p.shape[1]):
-                    np.take(half, p[:, j], axis=0, out=tmp, mode="clip")
-                    num *= tmp
-                np.take(half, ng[:, 0], axis=0, out=den, mode="clip")
-                for j in range(1, ng.shape[1]):
-                    np.take(half, ng[:, j], axis=0, out=tmp, mode="clip")
-                    den *= tmp
-                den += np.float32(_COSMUL_EPS)
-                num /= den
+                num = num_buf[:c]
+                for i in range(c):  # row by row: the rows involved stay in cache
+                    row, pi, ni = num[i], p[i], ng[i]
+                    if len(pi) > 1:
+                        np.multiply(half[pi[0]], half[pi[1]], out=row)
+                    else:
+                        row[:] = half[pi[0]]
+                    for j in range(2, len(pi)):
+                        np.multiply(row, half[pi[j]], out=row)
+                    if len(ni) == 1:
+                        np.add(half[ni[0]], eps, out=den)
+                    else:
+                        np.multiply(half[ni[0]], half[ni[1]], out=den)
+                        for j in range(2, len(ni)):
+                            np.multiply(den, half[ni[j]], out=den)
+                        np.add(den, eps, out=den)
+                    np.divide(row, den, out=row)
                 _mask(num, exclude[s : s + step], r0, r1)
                 r, col = _candidates(num, topn, 1e-9, rel)
                 found_q.append(r + s)
