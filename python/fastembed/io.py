@@ -272,7 +272,7 @@ def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encodin
                                          f"can hold at most {fits}")
             capacity = n
         else:  # compressed: grow the matrix as the data arrives, never beyond twice what was read
-            capacity = min(n, max(1, _core.max_word2vec_records(window.filled - offset, dim, binary)))
+            capacity = min(n, _core.max_word2vec_records(window.filled - offset, dim, binary))
         vectors = np.empty((capacity, dim), dtype=np.float32)
         window.start = offset
         keys: List[str] = []
@@ -281,9 +281,17 @@ def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encodin
         max_record = _MAX_WORD_BYTES + (4 * dim + 2 if binary else 64 * dim)
         rows = 0
         while rows < n:
-            data = window.view()
+            # rows are allocated only for bytes already read (an upper bound on the records in them)
             attempt = min(n - rows, _core.max_word2vec_records(window.filled - window.start, dim, binary))
-            attempt = max(attempt, 1)  # at the end of the file, one more row reports the truncation
+            if attempt == 0:  # not even one record's worth of bytes left
+                if window.eof:
+                    raise TruncatedFileError(f"file ends inside record {rows + 1}" if binary else
+                                             f"file ends before line {first + rows} (fewer vectors than declared)")
+                if window.start == 0 and window.filled == len(window.buf):
+                    window.grow(max(_WINDOW_BYTES, max_record))  # one record fills the window
+                window.refill()
+                continue
+            data = window.view()
             if rows + attempt > len(vectors):
                 grown = np.empty((min(n, max(2 * len(vectors), rows + attempt)), dim), dtype=np.float32)
                 grown[:rows] = vectors[:rows]
