@@ -186,55 +186,65 @@ W2VStatus scan_w2v_text(const char* data, std::size_t size, int64_t limit, int64
     ++lines;
     pos = line_end + 1;
   }
+  if (lines == 0) return fail(W2VError::kTruncated, "empty file: no vectors");
   *count = lines;
   return {};
 }
 
 W2VStatus parse_w2v_binary(const char* data, std::size_t size, std::size_t offset, int64_t count,
-                           int64_t dim, float* out, W2VWords* words) {
-  words->offsets.assign(static_cast<std::size_t>(count), 0);
-  words->lengths.assign(static_cast<std::size_t>(count), 0);
+                           int64_t dim, float* out, W2VWords* words, int64_t first_record,
+                           bool partial, int64_t* parsed, std::size_t* end) {
+  words->offsets.clear();
+  words->lengths.clear();
   const std::size_t vec_bytes = 4 * static_cast<std::size_t>(dim);
   std::size_t pos = offset;
+  *parsed = 0;
+  *end = offset;
   for (int64_t i = 0; i < count; ++i) {
     while (pos < size && data[pos] == '\n') ++pos;  // newline the C tool writes after a vector
     const char* sp = pos < size ? static_cast<const char*>(std::memchr(data + pos, ' ', size - pos))
                                 : nullptr;
-    if (!sp)
-      return fail(W2VError::kTruncated, "file ends inside record " + std::to_string(i + 1) + " of " +
-                                            std::to_string(count) + " (no word found)");
+    const std::size_t vec_at = sp ? static_cast<std::size_t>(sp - data) + 1 : size;
+    if (!sp || size - vec_at < vec_bytes) {
+      if (partial) break;  // the caller brings more bytes
+      return fail(W2VError::kTruncated, "file ends inside record " + std::to_string(first_record + i + 1) +
+                                            (sp ? " (in its vector)" : " (no word found)"));
+    }
     const std::size_t word_len = static_cast<std::size_t>(sp - (data + pos));
     if (word_len > std::numeric_limits<uint32_t>::max())
-      return fail(W2VError::kFormat, "record " + std::to_string(i + 1) + ": word too long");
-    const std::size_t vec_at = static_cast<std::size_t>(sp - data) + 1;
-    if (size - vec_at < vec_bytes)
-      return fail(W2VError::kTruncated, "file ends inside the vector of record " +
-                                            std::to_string(i + 1) + " of " + std::to_string(count));
-    words->offsets[static_cast<std::size_t>(i)] = pos;
-    words->lengths[static_cast<std::size_t>(i)] = static_cast<uint32_t>(word_len);
+      return fail(W2VError::kFormat, "record " + std::to_string(first_record + i + 1) + ": word too long");
+    words->offsets.push_back(pos);
+    words->lengths.push_back(static_cast<uint32_t>(word_len));
     std::memcpy(out + static_cast<std::size_t>(i) * static_cast<std::size_t>(dim), data + vec_at,
                 vec_bytes);
     pos = vec_at + vec_bytes;
+    *parsed = i + 1;
+    *end = pos;
   }
   return {};
 }
 
 W2VStatus parse_w2v_text(const char* data, std::size_t size, std::size_t offset, int64_t count,
-                         int64_t dim, float* out, W2VWords* words, int threads) {
-  const std::size_t n = static_cast<std::size_t>(count);
-  const int64_t first_line = offset > 0 ? 2 : 1;  // 1-based file line of row 0
+                         int64_t dim, float* out, W2VWords* words, int64_t first_line, int threads,
+                         bool partial, int64_t* parsed, std::size_t* end) {
   // Pass 1 (sequential, memchr): where each row starts, so rows can be parsed in parallel.
-  std::vector<std::size_t> starts(n + 1);
+  std::vector<std::size_t> starts;
+  starts.reserve(static_cast<std::size_t>(count) + 1);
   std::size_t pos = offset;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (pos >= size)
-      return fail(W2VError::kTruncated, "file ends after " + std::to_string(i) + " of " +
-                                            std::to_string(count) + " vectors");
-    starts[i] = pos;
-    const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', size - pos));
-    pos = nl ? static_cast<std::size_t>(nl - data) + 1 : size;
+  for (int64_t i = 0; i < count; ++i) {
+    const char* nl = pos < size ? static_cast<const char*>(std::memchr(data + pos, '\n', size - pos)) : nullptr;
+    if (pos >= size || (!nl && partial)) {
+      if (partial) break;  // no complete line left: the caller brings more bytes
+      return fail(W2VError::kTruncated, "file ends before line " + std::to_string(first_line + i) +
+                                            " (fewer vectors than the header declares)");
+    }
+    starts.push_back(pos);
+    pos = nl ? static_cast<std::size_t>(nl - data) + 1 : size;  // last line may lack its newline
   }
-  starts[n] = pos;
+  const std::size_t n = starts.size();
+  starts.push_back(pos);
+  *parsed = static_cast<int64_t>(n);
+  *end = pos;
   words->offsets.assign(n, 0);
   words->lengths.assign(n, 0);
 

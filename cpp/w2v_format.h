@@ -50,17 +50,24 @@ int64_t w2v_max_records(std::size_t body_bytes, int64_t dim, bool binary);
 W2VStatus scan_w2v_text(const char* data, std::size_t size, int64_t limit, int64_t* count,
                         int64_t* dim);
 
-// Reads `count` binary records ("word<space><dim little-endian float32>", optionally followed
-// by a newline, which is skipped as leading newlines of the next word) starting at `offset`.
-// `out` holds count*dim floats.
+// Reads up to `count` binary records ("word<space><dim little-endian float32>", optionally
+// followed by a newline, which is skipped as leading newlines of the next word) starting at
+// `offset` into `out` (count*dim floats).  With `partial`, a record the buffer does not hold in
+// full ends the call quietly (the caller appends bytes and calls again); without, it is a
+// truncation.  *parsed and *end receive the records read and the offset just past them.
+// `first_record` numbers records in messages.
 W2VStatus parse_w2v_binary(const char* data, std::size_t size, std::size_t offset, int64_t count,
-                           int64_t dim, float* out, W2VWords* words);
+                           int64_t dim, float* out, W2VWords* words, int64_t first_record,
+                           bool partial, int64_t* parsed, std::size_t* end);
 
-// Reads `count` text rows ("word v1 v2 ... vdim") starting at `offset`, parsing on up to
-// `threads` threads.  Values are read as double and rounded to float32, like numpy's
-// float32(str) that gensim uses, so files load to the same bits in both.
+// Reads up to `count` text rows ("word v1 v2 ... vdim"), on up to `threads` threads; the
+// rest as parse_w2v_binary (with `partial`, a line needs its newline to count as complete).
+// `first_line` is the file line number of the first row (for messages).  Values are read as
+// double and rounded to float32, like numpy's float32(str) that gensim uses, so files load to
+// the same bits in both.
 W2VStatus parse_w2v_text(const char* data, std::size_t size, std::size_t offset, int64_t count,
-                         int64_t dim, float* out, W2VWords* words, int threads);
+                         int64_t dim, float* out, W2VWords* words, int64_t first_line, int threads,
+                         bool partial, int64_t* parsed, std::size_t* end);
 
 // Appends `rows` records to `out`; row r's values start at vectors + r*row_stride.  Text
 // values use the shortest representation that reads back to the same float32.

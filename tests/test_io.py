@@ -223,7 +223,7 @@ def test_hostile_text_files_fail_cleanly(tmp_path, data):
 def test_hostile_binary_files_fail_cleanly(tmp_path):
     rec = binary_record(b"word", [1.0, 2.0, 3.0])
     cases = {
-        b"2 3\n" + rec + rec[:-1]: "inside the vector of record 2",
+        b"2 3\n" + rec + rec[:-1]: "inside record 2 \\(in its vector\\)",
         b"2 3\n" + rec + b"nospace": TruncatedFileError,
         b"3 3\n" + rec: "can hold at most",  # header lies about the count: refused before allocating
         b"100000000000 3\n" + rec: "can hold at most",
@@ -371,3 +371,59 @@ def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
         make_kv(n=3, seed=5).save_word2vec_format(str(path))
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path)) == ["v.txt"]  # no temporary file left behind
+
+
+@pytest.mark.parametrize("binary", [False, True])
+@pytest.mark.parametrize("ext", ["", ".gz"])
+def test_reading_in_windows(tmp_path, monkeypatch, binary, ext):
+    import fastembed.io as fio
+
+    monkeypatch.setattr(fio, "_WINDOW_BYTES", 100)  # a few rows per window, rows cut at its edges
+    keys = [f"w{i}" for i in range(57)]
+    keys[20] = "long" * 60  # longer than the window: it must grow
+    kv = make_kv(keys=keys, dim=3)
+    path = str(tmp_path / f"w{ext}")
+    kv.save_word2vec_format(path, binary=binary, binary_newline=True)
+    for limit in (None, 30):
+        back = KeyedVectors.load_word2vec_format(path, binary=binary, limit=limit)
+        assert back.index_to_key == kv.index_to_key[:limit] and np.array_equal(back.vectors, kv.vectors[:limit])
+    if ext:
+        return
+    data = open(path, "rb").read()
+    if binary:  # a bad word deep in the file is reported with its number
+        write(path, data.replace(b"w50 ", b"w\xff0 "))
+        with pytest.raises(UnicodeDecodeError, match="word #51"):
+            KeyedVectors.load_word2vec_format(path, binary=True)
+    else:  # and a bad row with its line number
+        write(path, data.replace(b"\nw50 ", b"\nw50 x"))
+        with pytest.raises(ValueError, match="line 52: value 1 is not a number"):
+            KeyedVectors.load_word2vec_format(path)
+    empty = write(tmp_path / "empty.txt", b"")
+    with pytest.raises(ValueError, match="empty file"):
+        KeyedVectors.load_word2vec_format(empty, no_header=True)
+
+
+def test_lying_header_in_a_compressed_file(tmp_path):
+    import gzip
+    import tracemalloc
+
+    # the size of a compressed file is unknown up front: the matrix grows with the data instead
+    rec = binary_record(b"word", [1.0, 2.0, 3.0])
+    path = tmp_path / "lie.bin.gz"
+    path.write_bytes(gzip.compress(b"100000000000 3\n" + rec * 5))
+    wide = tmp_path / "wide.bin.gz"  # 16M dimensions declared, a few bytes present
+    wide.write_bytes(gzip.compress(b"3 16000000\n" + rec))
+    tracemalloc.start()
+    with pytest.raises(TruncatedFileError, match="record 6"):
+        KeyedVectors.load_word2vec_format(str(path), binary=True)
+    with pytest.raises(TruncatedFileError, match="record 1"):
+        KeyedVectors.load_word2vec_format(str(wide), binary=True)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 16 << 20  # the 4 MB window, no 64 MB row
+    text = tmp_path / "lie.txt.xz"
+    import lzma
+
+    text.write_bytes(lzma.compress(b"99999999999 2\na 1 2\nb 3 4\n"))
+    with pytest.raises(TruncatedFileError, match="line 4"):
+        KeyedVectors.load_word2vec_format(str(text))

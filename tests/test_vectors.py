@@ -324,3 +324,42 @@ def test_concurrent_queries_agree():
     for t in threads:
         t.join()
     assert not errors and all(r == expected for r in results.values())
+
+
+def test_results_do_not_depend_on_block_sizes(monkeypatch):
+    import fastembed.vectors as fv
+
+    kv = random_kv(n=1500, dim=10, seed=12)
+    u = exact_unit(kv)
+    keys = kv.index_to_key[:30]
+    add = kv.batch_most_similar(keys, topn=7)
+    mul = [kv.most_similar_cosmul(positive=[k, "w7"], negative=["w9"], topn=7) for k in keys[:10]]
+    monkeypatch.setattr(fv, "_BLOCK_BYTES", 4096)  # many small blocks of queries and rows
+    kv.norms = None
+    assert kv.batch_most_similar(keys, topn=7) == add
+    assert [kv.most_similar_cosmul(positive=[k, "w7"], negative=["w9"], topn=7) for k in keys[:10]] == mul
+    for k, got in zip(keys, add):
+        i = kv.get_index(k)
+        assert_same(got, brute_most_similar(kv, u[i], {i}, 7))
+
+
+@pytest.mark.parametrize("block", [64 << 20, 2048])
+def test_term_combination_search_equals_the_direct_search(monkeypatch, block):
+    # the analogy evaluation's path: queries that are weighted sums of a few term vectors
+    import fastembed.vectors as fv
+
+    monkeypatch.setattr(fv, "_BLOCK_BYTES", block)
+    kv = random_kv(n=900, dim=9, seed=21)
+    rng = np.random.default_rng(2)
+    words = rng.choice(900, 12, replace=False)
+    terms = exact_unit(kv)[words]
+    idx = rng.integers(0, 12, (40, 3))
+    weights = rng.choice([1.0, -1.0, 0.5, 2.0], (40, 3))
+    mean = (terms[idx] * weights[:, :, None]).sum(axis=1)
+    queries = mean / np.linalg.norm(mean, axis=1, keepdims=True)
+    exclude = [list(words[i]) for i in idx]
+    direct = kv._top_add(queries, exclude, 6, 0, 900)
+    combined = kv._top_add_terms(terms, idx, weights, queries, exclude, 6, 0, 900)
+    assert np.array_equal(direct[0], combined[0]) and np.array_equal(direct[1], combined[1])
+    restricted = kv._top_add_terms(terms, idx, weights, queries, exclude, 6, 100, 700)
+    assert np.array_equal(restricted[0], kv._top_add(queries, exclude, 6, 100, 700)[0])

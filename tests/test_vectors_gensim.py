@@ -14,6 +14,9 @@ from fastembed import KeyedVectors
 
 gensim_models = pytest.importorskip("gensim.models")
 
+# gensim's most_similar_cosmul calls its own deprecated init_sims()
+pytestmark = pytest.mark.filterwarnings("ignore:Call to deprecated `init_sims`:DeprecationWarning")
+
 EVAL = os.path.join(os.path.dirname(fastembed.__file__), "data", "eval")
 NEAR_TIE = 2e-6
 
@@ -102,7 +105,6 @@ def assert_only_near_ties(kv, differing, cosmul):
         assert top[0][1] - top[1][1] < NEAR_TIE, top
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_analogies_match_gensim(models, tmp_path):
     g, kv = models
     # every 40th question of each section (gensim needs minutes for all of them)

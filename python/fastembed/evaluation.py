@@ -170,7 +170,10 @@ def _answer_analogies(kv: "KeyedVectors", questions: List[Tuple[int, int, int]],
         mean = mean / 3.0
         norms = np.sqrt((mean * mean).sum(axis=1))
         queries = np.divide(mean, norms[:, None], out=mean.copy(), where=norms[:, None] > 0)
-        rows, _ = kv._top_add(queries, exclude, 5, lo, hi)
+        # b + c - a over ~1,000 distinct words: sums of their cosine rows, not a full product
+        combos = inv[:, [1, 2, 0]]
+        weights = np.tile(np.array([1.0, 1.0, -1.0]), (len(q), 1))
+        rows, _ = kv._top_add_terms(units, combos, weights, queries, exclude, 5, lo, hi)
         return rows
     words, inverse = np.unique(q, return_inverse=True)
     terms = np.array([kv._unit64(int(w)) for w in words])

@@ -1,9 +1,10 @@
 """Vector files: the word2vec C tool's text and binary formats, and fastembed's native format.
 
-word2vec files are read once into memory (plain files are memory-mapped, ``.gz``/``.bz2``/``.xz``
-files decompressed) and parsed in C++ with the GIL released.  Every size in a header is checked
-against the bytes actually present before anything is allocated, so a damaged or hostile file
-fails with ``ValueError`` instead of exhausting memory.
+word2vec files are read once, streamed through a 16 MB window (``.gz``/``.bz2``/``.xz``
+decompressed on the fly) and parsed in C++ with the GIL released, so peak memory is the vectors
+plus one window.  A header is checked against the file size before anything is allocated (for a
+compressed file, whose size is unknown, the matrix grows with the data instead), so a damaged or
+hostile file fails with ``ValueError`` instead of exhausting memory.
 
 The native format is two files: ``path`` (keys, per-key attributes, a small JSON header) and
 ``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
@@ -18,10 +19,9 @@ import gzip
 import json
 import logging
 import lzma
-import mmap
 import os
 import zlib
-from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Union
+from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -44,6 +44,9 @@ _NATIVE_MAGIC = b"FASTEMBED-KV\n"
 _NATIVE_VERSION = 1
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
 _ROWS_PER_CHUNK = 16384  # rows formatted per call when writing word2vec files
+_WINDOW_BYTES = 16 << 20  # input parsed per call when reading word2vec files
+_MAX_HEADER_BYTES = 1 << 20  # a "count dim" line longer than this is not a header
+_MAX_WORD_BYTES = 1 << 20  # longest word accepted (the C tool's limit is 100 bytes)
 
 
 def _compression(path: str):
@@ -59,28 +62,55 @@ def open_text(path: PathLike, encoding: str = "utf-8") -> IO[str]:
     return module.open(path, "rt", encoding=encoding)
 
 
-@contextlib.contextmanager
-def _file_bytes(path: str) -> Iterator[Any]:
-    """The file's whole content as a buffer: a read-only mmap for plain files (no copy), the
-    decompressed bytes for compressed ones."""
+_DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+
+
+def _open_stream(path: str) -> IO[bytes]:
+    """The file's bytes, decompressed on the fly for .gz/.bz2/.xz."""
     module = _compression(path)
-    if module is not None:
+    return open(path, "rb") if module is None else module.open(path, "rb")
+
+
+class _Window:
+    """A bytearray window over a stream: records are parsed from [start, filled); ``refill``
+    moves the unparsed tail to the front and reads after it."""
+
+    def __init__(self, stream: IO[bytes], size: int, path: str):
+        self.stream, self.path = stream, path
+        self.buf = bytearray(size)
+        self.start = self.filled = 0
+        self.eof = False
+
+    def view(self) -> memoryview:
+        return memoryview(self.buf)[: self.filled]
+
+    def refill(self) -> None:
+        if self.start:
+            tail = self.filled - self.start
+            self.buf[:tail] = self.buf[self.start : self.filled]
+            self.start, self.filled = 0, tail
+        target = memoryview(self.buf)
         try:
-            with module.open(path, "rb") as f:
-                data = f.read()
-        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            while self.filled < len(self.buf) and not self.eof:
+                got = self.stream.readinto(target[self.filled :])
+                if not got:
+                    self.eof = True
+                else:
+                    self.filled += got
+        except (FileNotFoundError, PermissionError):
             raise
-        except (OSError, EOFError, lzma.LZMAError, zlib.error) as e:  # corrupt or cut stream
-            raise ValueError(f"cannot decompress {path!r}: {e}") from e
-        yield data
-        return
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size == 0:
-            yield b""
-            return
-        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            yield mm
+        except _DECOMPRESS_ERRORS as e:  # corrupt or cut compressed stream
+            raise ValueError(f"cannot decompress {self.path!r}: {e}") from e
+        finally:
+            target.release()
+
+    def grow(self, limit: int) -> None:
+        """Double the window (a record longer than it); refuse beyond ``limit`` bytes."""
+        if len(self.buf) >= limit:
+            raise ValueError(f"{self.path}: a record is longer than {limit} bytes")
+        bigger = bytearray(min(limit, 2 * len(self.buf)))
+        bigger[: self.filled - self.start] = self.buf[self.start : self.filled]
+        self.buf, self.filled, self.start = bigger, self.filled - self.start, 0
 
 
 @contextlib.contextmanager
@@ -188,28 +218,17 @@ def load_word2vec_format(
     if no_header and binary:
         raise ValueError("no_header is only available for text-format files")
     c_limit = int(limit) if limit else -1  # None or 0: read everything (gensim's `if limit:`)
-    threads = max(1, min(8, os.cpu_count() or 1))
-    with _file_bytes(path) as buf:
-        try:
-            vectors, offsets, lengths, _declared = _core.parse_word2vec(
-                buf, bool(binary), bool(no_header), c_limit, threads
-            )
-        except TruncatedFileError as e:
-            raise TruncatedFileError(f"{path}: {e}") from None
-        except ValueError as e:
-            raise ValueError(f"{path}: {e}") from None
-        keys, bad = _core.decode_words(buf, offsets, lengths, encoding, unicode_errors)
-        if bad >= 0:
-            raw = bytes(buf[int(offsets[bad]) : int(offsets[bad]) + int(lengths[bad])])
-            try:
-                raw.decode(encoding)
-            except UnicodeDecodeError as e:
-                raise UnicodeDecodeError(
-                    e.encoding, e.object, e.start, e.end,
-                    f"{e.reason} in word #{bad + 1} of {path} (try unicode_errors='replace' or 'ignore')",
-                ) from None
+    try:
+        keys, vectors = _read_word2vec(path, bool(binary), bool(no_header), c_limit, encoding, unicode_errors)
+    except TruncatedFileError as e:
+        raise TruncatedFileError(f"{path}: {e}") from None
+    except UnicodeDecodeError:
+        raise
+    except ValueError as e:
+        message = str(e)
+        raise ValueError(message if message.startswith(path) else f"{path}: {message}") from None
     n_read = len(keys)
-    key_to_index = dict(zip(keys, range(n_read)))
+    key_to_index = _core.index_dict(keys)
     if len(key_to_index) != n_read:
         keys, vectors, key_to_index = _drop_duplicates(keys, vectors, path)
     kv = cls(vectors.shape[1])
@@ -226,6 +245,115 @@ def load_word2vec_format(
     else:
         kv.expandos["count"] = n_read - np.arange(len(keys), dtype=np.int64)
     return kv
+
+
+def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encoding: str,
+                   errors: str) -> Tuple[List[str], np.ndarray]:
+    """Stream the file through a window of ~16 MB: peak memory is the vectors plus one window,
+    whatever the file's size or compression."""
+    size = None if _compression(path) else os.path.getsize(path)
+    if no_header:
+        n, dim = _scan_no_header(path, limit)
+    with _open_stream(path) as stream:
+        # compressed: unknown size, start small (the window grows for a record that needs it)
+        window = _Window(stream, min(_WINDOW_BYTES, 4 << 20 if size is None else size + 1), path)
+        window.refill()
+        if no_header:
+            offset = 0
+        else:
+            if window.buf.find(b"\n", 0, window.filled) < 0 and not window.eof:
+                raise ValueError(f"bad word2vec header: no line break in the first {window.filled} bytes")
+            count, dim, offset = _core.parse_word2vec_header(window.view())
+            n = count if limit < 0 else min(count, limit)
+        if size is not None:  # a lying header fails here, before anything is allocated
+            fits = _core.max_word2vec_records(size - offset, dim, binary)
+            if n > fits:
+                raise TruncatedFileError(f"header declares {n} vectors of {dim} dimensions but the file "
+                                         f"can hold at most {fits}")
+            capacity = n
+        else:  # compressed: grow the matrix as the data arrives, never beyond twice what was read
+            capacity = min(n, _core.max_word2vec_records(window.filled - offset, dim, binary))
+        vectors = np.empty((capacity, dim), dtype=np.float32)
+        window.start = offset
+        keys: List[str] = []
+        threads = max(1, min(8, os.cpu_count() or 1))
+        first = 0 if binary else (1 if no_header else 2)  # record or line number of row 0
+        max_record = _MAX_WORD_BYTES + (4 * dim + 2 if binary else 64 * dim)
+        rows = 0
+        while rows < n:
+            # rows are allocated only for bytes already read (an upper bound on the records in them)
+            attempt = min(n - rows, _core.max_word2vec_records(window.filled - window.start, dim, binary))
+            if attempt == 0:  # not even one record's worth of bytes left
+                if window.eof:
+                    raise TruncatedFileError(f"file ends inside record {rows + 1}" if binary else
+                                             f"file ends before line {first + rows} (fewer vectors than declared)")
+                if window.start == 0 and window.filled == len(window.buf):
+                    window.grow(max(_WINDOW_BYTES, max_record))  # one record fills the window
+                window.refill()
+                continue
+            data = window.view()
+            if rows + attempt > len(vectors):
+                grown = np.empty((min(n, max(2 * len(vectors), rows + attempt)), dim), dtype=np.float32)
+                grown[:rows] = vectors[:rows]
+                vectors = grown
+            end, parsed, offsets, lengths = _core.parse_word2vec_records(
+                data, binary, window.start, vectors[rows : rows + attempt], first + rows, threads, not window.eof
+            )
+            keys += _decode(data, offsets, lengths, encoding, errors, path, rows)
+            rows += parsed
+            window.start = end
+            del data
+            if rows < n:
+                if parsed == 0 and window.start == 0 and window.filled == len(window.buf):
+                    window.grow(max(_WINDOW_BYTES, max_record))  # one record fills the window
+                window.refill()
+    return keys, vectors[:rows] if len(vectors) != rows else vectors
+
+
+def _scan_no_header(path: str, limit: int) -> Tuple[int, int]:
+    """gensim's first pass for header-less files: the number of lines (up to limit) and the
+    number of values on the first line."""
+    lines, first, last = 0, b"", b""
+    with _open_stream(path) as stream:
+        try:
+            while True:
+                chunk = stream.read(_WINDOW_BYTES)
+                if not chunk:
+                    break
+                if lines == 0 and b"\n" not in first:
+                    first += chunk[: chunk.find(b"\n") + 1] if b"\n" in chunk else chunk
+                    if len(first) > _MAX_HEADER_BYTES + _MAX_WORD_BYTES:
+                        first = first[: _MAX_HEADER_BYTES + _MAX_WORD_BYTES]
+                lines += chunk.count(b"\n")
+                last = chunk[-1:]
+                if 0 <= limit <= lines:
+                    break
+        except (FileNotFoundError, PermissionError):
+            raise
+        except _DECOMPRESS_ERRORS as e:
+            raise ValueError(f"cannot decompress {path!r}: {e}") from e
+    if last and last != b"\n":
+        lines += 1  # a last line without its newline
+    n = lines if limit < 0 else min(lines, limit)
+    if n == 0:
+        raise TruncatedFileError("empty file: no vectors")
+    return n, _core.first_line_dims(first)
+
+
+def _decode(buf: Any, offsets: np.ndarray, lengths: np.ndarray, encoding: str, errors: str, path: str,
+            first: int) -> List[str]:
+    keys, bad = _core.decode_words(buf, offsets, lengths, encoding, errors)
+    if bad < 0:
+        return keys
+    raw = bytes(buf[int(offsets[bad]) : int(offsets[bad]) + int(lengths[bad])])
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise UnicodeDecodeError(
+            e.encoding, e.object, e.start, e.end,
+            f"{e.reason} in word #{first + bad + 1} of {path} (try unicode_errors='replace' or 'ignore')",
+        ) from None
+    raise AssertionError("decode_words reported a word that decodes")  # pragma: no cover
 
 
 def _drop_duplicates(keys: List[str], vectors: np.ndarray, path: str):

@@ -1,7 +1,9 @@
 """``fastembed.KeyedVectors``: word vectors with gensim 4's names and return shapes.
 
-Queries run as BLAS matrix products over a cached matrix of unit vectors.  Nearest-neighbour
-searches are done in two steps: a float32 matrix product ranks every key approximately, then the
+Queries run as BLAS matrix products over the vectors themselves, scaled by cached reciprocal
+norms (no normalised copy of the matrix is kept unless ``get_normed_vectors`` asks for one).
+Nearest-neighbour searches are done in two steps: a float32 matrix product ranks every key
+approximately, then the
 few candidates that could still be in the top n (given a proven bound on float32 rounding) are
 re-scored exactly in float64.  So a query gives the same keys and scores whether it is asked
 alone (``most_similar``) or with a thousand others (``batch_most_similar``), and the scores are
@@ -10,7 +12,7 @@ about 1e-7).
 
 ``vectors`` may be any float32 [n, vector_size] array, including a strided view that a trainer
 updates in place; after changing vectors in place, set ``norms = None`` to drop the cached norms
-and unit vectors (as with gensim 4).
+(as with gensim 4).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
+from . import _core
 from . import evaluation as _evaluation
 from . import io as _io
 
@@ -54,14 +57,17 @@ def _row_norms(m: np.ndarray) -> np.ndarray:
 
 
 class _NormCache:
-    """Per-row norms (float32 as gensim's ``norms``, float64 for exact scores) and, on demand,
-    the float32 unit vectors.  Replaced as a whole, never modified, so readers need no lock."""
+    """Per-row norms (float32 as gensim's ``norms``, float64 for exact scores), their float32
+    reciprocals (0 for a zero vector) that turn dot products into cosines, and, only if asked
+    for, the float32 unit vectors.  Replaced as a whole, never modified, so readers need no
+    lock."""
 
-    __slots__ = ("norms32", "norms64", "unit")
+    __slots__ = ("norms32", "norms64", "inv32", "unit")
 
     def __init__(self, norms32: np.ndarray, norms64: np.ndarray, unit: Optional[np.ndarray] = None):
         self.norms32 = norms32
         self.norms64 = norms64
+        self.inv32 = np.divide(np.float32(1), norms32, out=np.zeros_like(norms32), where=norms32 > 0)
         self.unit = unit
 
 
@@ -82,6 +88,7 @@ class KeyedVectors:
         self.expandos: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
         self._cache: Optional[_NormCache] = None
+        self._generation = 0  # bumped whenever the cache is dropped
         self._vectors = np.zeros((0, self.vector_size), dtype=np.float32)
 
     # --- state --------------------------------------------------------------------------
@@ -99,6 +106,10 @@ class KeyedVectors:
         if arr.ndim != 2 or arr.shape[1] != self.vector_size:
             raise ValueError(f"vectors must have shape (n, {self.vector_size}), got {arr.shape}")
         self._vectors = arr
+        self._drop_cache()
+
+    def _drop_cache(self) -> None:
+        self._generation += 1
         self._cache = None
 
     @property
@@ -111,7 +122,7 @@ class KeyedVectors:
                 d = self._key_to_index
                 if d is None:
                     keys = self.index_to_key
-                    d = dict(zip(keys, range(len(keys))))
+                    d = _core.index_dict(keys) if type(keys) is list else dict(zip(keys, range(len(keys))))
                     if len(d) != len(keys):  # a damaged file: keep the first row, as word2vec files do
                         logger.warning("%d repeated keys; each maps to its first row", len(keys) - len(d))
                         d = {}
@@ -135,17 +146,18 @@ class KeyedVectors:
     @norms.setter
     def norms(self, value: Optional[np.ndarray]) -> None:
         if value is None:
-            self._cache = None
+            self._drop_cache()
             return
         n32 = np.asarray(value, dtype=np.float32)
         if n32.shape != (len(self._vectors),):
             raise ValueError(f"norms must have shape ({len(self._vectors)},), got {n32.shape}")
+        self._drop_cache()
         self._cache = _NormCache(n32, n32.astype(np.float64))
 
     def fill_norms(self, force: bool = False) -> None:
         """Compute the row norms if they are not cached (or always, with ``force``)."""
         if force:
-            self._cache = None
+            self._drop_cache()
         self._norm_cache()
 
     def init_sims(self, replace: bool = False) -> None:
@@ -159,22 +171,26 @@ class KeyedVectors:
         if cache is not None and (cache.unit is not None or not unit):
             return cache
         with self._lock:  # one thread computes, the others wait and reuse it
+            generation = self._generation
             cache = self._cache
             if cache is None:
                 vectors = self._vectors
-                n32 = np.linalg.norm(vectors, axis=1)  # gensim's own formula, same bits
+                n32 = np.empty(len(vectors), dtype=np.float32)
                 n64 = np.empty(len(vectors), dtype=np.float64)
-                step = max(1, _BLOCK_BYTES // (8 * self.vector_size))
+                step = max(1, _BLOCK_BYTES // (8 * self.vector_size))  # bounded temporaries
                 for s in range(0, len(vectors), step):
-                    n64[s : s + step] = _row_norms(vectors[s : s + step].astype(np.float64))
-                cache = _NormCache(n32.astype(np.float32, copy=False), n64)
+                    block = vectors[s : s + step]
+                    n32[s : s + step] = np.linalg.norm(block, axis=1)  # gensim's formula, same bits
+                    n64[s : s + step] = _row_norms(block.astype(np.float64))
+                cache = _NormCache(n32, n64)
             if unit and cache.unit is None:
                 n = cache.norms32[:, None]
                 u = np.zeros(self._vectors.shape, dtype=np.float32)
                 np.divide(self._vectors, n, out=u, where=n > 0)  # zero vectors stay zero
                 u.setflags(write=False)
                 cache = _NormCache(cache.norms32, cache.norms64, u)
-            self._cache = cache
+            if self._generation == generation:  # not invalidated meanwhile (norms = None)
+                self._cache = cache
             return cache
 
     def get_normed_vectors(self) -> np.ndarray:
@@ -186,7 +202,7 @@ class KeyedVectors:
         cache = self._norm_cache()
         n = cache.norms32[:, None]
         np.divide(self._vectors, n, out=self._vectors, where=n > 0)
-        self._cache = None
+        self._drop_cache()
 
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
@@ -408,26 +424,94 @@ class KeyedVectors:
         out each query's ``exclude`` rows.  Returns (rows [m, topn] with -1 padding,
         scores [m, topn] float64 with NaN padding)."""
         m = len(queries)
-        cache = self._norm_cache(unit=True)
-        unit = cache.unit[lo:hi]
+        cache = self._norm_cache()
         width = hi - lo
         topn = min(topn, width)
         rows_out = np.full((m, topn), -1, dtype=np.int64)
         scores_out = np.full((m, topn), np.nan, dtype=np.float64)
         if topn == 0 or m == 0:
             return rows_out, scores_out
-        # |float32 score - exact cosine| <= err: dot product accumulation (dim roundings) plus
-        # the roundings of the unit vectors, their norms and the query, with a 2x margin.
+        # Scores are float32 dot products with the raw vectors times the float32 reciprocal
+        # norms (no normalised copy of the matrix is needed).  |float32 score - exact cosine|
+        # <= err: the dot product's accumulation (dim roundings) plus the roundings of the
+        # query, the norm, its reciprocal and the product, with a 2x margin.  A row of the
+        # overall top n is within 2 err of its block's threshold too, so blocks of rows can be
+        # searched separately.
         err = 2.0 * (self.vector_size + 16) * _U
-        step = max(1, _BLOCK_BYTES // (4 * width))
-        for s in range(0, m, step):
-            q64 = queries[s : s + step]
+        # blocks of >= 256 queries x rows: the big unit matrix is streamed fewer times
+        qstep = min(m, max(256, _BLOCK_BYTES // (4 * width)))
+        rstep = max(1, min(width, _BLOCK_BYTES // (4 * qstep)))
+        for s in range(0, m, qstep):
+            q64 = queries[s : s + qstep]
+            q32 = q64.astype(np.float32)
             c = len(q64)
-            scores = q64.astype(np.float32) @ unit.T
-            _mask(scores, exclude[s : s + step], lo, hi)
-            r, col = _candidates(scores, topn, 2.0 * err, 0.0)
-            exact = self._exact_cosines(q64, r, col + lo, cache.norms64)
-            _select(r, col + lo, exact, c, topn, rows_out[s : s + c], scores_out[s : s + c])
+            found_q, found_r = [], []
+            for r0 in range(lo, hi, rstep):
+                r1 = min(hi, r0 + rstep)
+                scores = q32 @ self._vectors[r0:r1].T
+                scores *= cache.inv32[r0:r1]
+                _mask(scores, exclude[s : s + c], r0, r1)
+                r, col = _candidates(scores, topn, 2.0 * err, 0.0)
+                found_q.append(r)
+                found_r.append(col + r0)
+                del scores
+            r, rows = np.concatenate(found_q), np.concatenate(found_r)
+            exact = self._exact_cosines(q64, r, rows, cache.norms64)
+            _select(r, rows, exact, c, topn, rows_out[s : s + c], scores_out[s : s + c])
+        return rows_out, scores_out
+
+    def _top_add_terms(self, terms: np.ndarray, idx: np.ndarray, weights: np.ndarray, queries: np.ndarray,
+                       exclude: List[List[int]], topn: int, lo: int, hi: int) -> Tuple[np.ndarray, np.ndarray]:
+        """:meth:`_top_add` for many queries built from few term vectors (an analogy set:
+        ~20,000 questions over ~1,000 words): query i is proportional to
+        sum_j weights[i, j] * terms[idx[i, j]], and ``queries[i]`` is that sum normalised (the
+        exact query, used for the final scores).  Instead of a [queries x rows x dim] product,
+        the cosines of the terms with every row are computed once, and each query's scores are
+        a few additions of those rows (in cache), about 20x less arithmetic."""
+        m, p = idx.shape
+        cache = self._norm_cache()
+        width = hi - lo
+        topn = min(topn, width)
+        rows_out = np.full((m, topn), -1, dtype=np.int64)
+        scores_out = np.full((m, topn), np.nan, dtype=np.float64)
+        if topn == 0 or m == 0:
+            return rows_out, scores_out
+        t32 = terms.astype(np.float32)
+        # each term cosine is within err of exact (as in _top_add); a query's sum of p of them
+        # within sum|w| * (err + p u), plus the rounding of the weights.
+        err = 2.0 * (self.vector_size + 16) * _U
+        slack = 2.0 * float(np.abs(weights).sum(axis=1).max()) * (err + (p + 2) * _U)
+        w32 = weights.astype(np.float32)
+        plus, minus = w32 == 1, w32 == -1
+        rstep = max(1, min(width, 2 * _BLOCK_BYTES // (4 * len(terms))))
+        found_q, found_r = [], []
+        for r0 in range(lo, hi, rstep):
+            r1 = min(hi, r0 + rstep)
+            cos = (t32 @ self._vectors[r0:r1].T) * cache.inv32[r0:r1]  # [terms, rows]
+            qstep = max(1, _BLOCK_BYTES // (4 * (r1 - r0)))
+            block = np.empty((min(qstep, m), r1 - r0), dtype=np.float32)
+            tmp = np.empty(r1 - r0, dtype=np.float32)
+            for s in range(0, m, qstep):
+                c = min(qstep, m - s)
+                scores = block[:c]
+                for i in range(c):  # row by row: the rows involved stay in cache
+                    row, q = scores[i], s + i
+                    np.multiply(cos[idx[q, 0]], w32[q, 0], out=row)
+                    for j in range(1, p):
+                        if plus[q, j]:
+                            np.add(row, cos[idx[q, j]], out=row)
+                        elif minus[q, j]:
+                            np.subtract(row, cos[idx[q, j]], out=row)
+                        else:
+                            np.multiply(cos[idx[q, j]], w32[q, j], out=tmp)
+                            np.add(row, tmp, out=row)
+                _mask(scores, exclude[s : s + c], r0, r1)
+                r, col = _candidates(scores, topn, slack, 0.0)
+                found_q.append(r + s)
+                found_r.append(col + r0)
+        q, rows = np.concatenate(found_q), np.concatenate(found_r)
+        exact = self._exact_cosines(queries, q, rows, cache.norms64)
+        _select(q, rows, exact, m, topn, rows_out, scores_out)
         return rows_out, scores_out
 
     def _exact_cosines(self, q64: np.ndarray, r: np.ndarray, rows: np.ndarray, norms64: np.ndarray) -> np.ndarray:
@@ -489,22 +573,28 @@ class KeyedVectors:
             del cos
             step = max(1, _BLOCK_BYTES // (4 * width))
             num_buf = np.empty((min(step, m), width), dtype=np.float32)
-            den_buf = np.empty_like(num_buf)
-            tmp_buf = np.empty_like(num_buf)
+            den = np.empty(width, dtype=np.float32)
+            eps = np.float32(_COSMUL_EPS)
             for s in range(0, m, step):
                 p, ng = pos[s : s + step], neg[s : s + step]
                 c = len(p)
-                num, den, tmp = num_buf[:c], den_buf[:c], tmp_buf[:c]
-                np.take(half, p[:, 0], axis=0, out=num, mode="clip")
-                for j in range(1, p.shape[1]):
-                    np.take(half, p[:, j], axis=0, out=tmp, mode="clip")
-                    num *= tmp
-                np.take(half, ng[:, 0], axis=0, out=den, mode="clip")
-                for j in range(1, ng.shape[1]):
-                    np.take(half, ng[:, j], axis=0, out=tmp, mode="clip")
-                    den *= tmp
-                den += np.float32(_COSMUL_EPS)
-                num /= den
+                num = num_buf[:c]
+                for i in range(c):  # row by row: the rows involved stay in cache
+                    row, pi, ni = num[i], p[i], ng[i]
+                    if len(pi) > 1:
+                        np.multiply(half[pi[0]], half[pi[1]], out=row)
+                    else:
+                        row[:] = half[pi[0]]
+                    for j in range(2, len(pi)):
+                        np.multiply(row, half[pi[j]], out=row)
+                    if len(ni) == 1:
+                        np.add(half[ni[0]], eps, out=den)
+                    else:
+                        np.multiply(half[ni[0]], half[ni[1]], out=den)
+                        for j in range(2, len(ni)):
+                            np.multiply(den, half[ni[j]], out=den)
+                        np.add(den, eps, out=den)
+                    np.divide(row, den, out=row)
                 _mask(num, exclude[s : s + step], r0, r1)
                 r, col = _candidates(num, topn, 1e-9, rel)
                 found_q.append(r + s)
@@ -563,8 +653,7 @@ class KeyedVectors:
         query, rows = self._query(positive, negative)
         lo, hi = self._window(restrict_vocab, clip_start, clip_end)
         if not topn:
-            unit = self._norm_cache(unit=True).unit[lo:hi]
-            return unit @ query.astype(np.float32)
+            return (self._vectors[lo:hi] @ query.astype(np.float32)) * self._norm_cache().inv32[lo:hi]
         top_rows, top_scores = self._top_add(query[None, :], [rows], int(topn), lo, hi)
         return self._results(top_rows, top_scores)[0]
 
@@ -687,7 +776,7 @@ class KeyedVectors:
         if not other_words:
             n = _row_norms(v[None, :])[0]
             u = (v / n if n > 0 else v).astype(np.float32)
-            return (1.0 - self._norm_cache(unit=True).unit @ u).astype(np.float32)
+            return (1.0 - (self._vectors @ u) * self._norm_cache().inv32).astype(np.float32)
         rows = np.asarray([self.get_index(k) for k in other_words], dtype=np.int64)
         return (1.0 - self.cosine_similarities(v, self._vectors[rows].astype(np.float64))).astype(np.float32)
 
