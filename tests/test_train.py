@@ -289,3 +289,23 @@ def test_damaged_model_files_raise_value_error(tmp_path, small_path):
     np.savez(tmp_path / "other.npz", x=np.zeros(3))
     with pytest.raises(ValueError):
         fastembed.Word2Vec.load(tmp_path / "other.npz")
+
+
+def test_pickle_round_trip_keeps_training(small_path):
+    import pickle
+    model = fastembed.Word2Vec(corpus_file=small_path, vector_size=24, epochs=1, hs=1)
+    clone = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(clone.wv.vectors, model.wv.vectors)
+    assert clone.wv.index_to_key == model.wv.index_to_key
+    clone.train(corpus_file=small_path, epochs=1)
+    assert not np.array_equal(clone.wv.vectors, model.wv.vectors)
+    assert np.shares_memory(clone.wv.vectors, clone._syn0)
+
+
+def test_saved_files_get_normal_permissions(tmp_path, small_path):
+    import os
+    model = fastembed.Word2Vec(corpus_file=small_path, vector_size=8, epochs=1)
+    model.save(tmp_path / "m.fe")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(tmp_path / "m.fe").st_mode & 0o777 == 0o666 & ~mask

@@ -10,6 +10,16 @@ from typing import IO, Iterator, Union
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+def _read_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates files readable by the owner only; saved files get the usual permissions.
+_FILE_MODE = 0o666 & ~_read_umask()
+
+
 @contextlib.contextmanager
 def atomic_write(path: PathLike, mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file next to ``path``; on success it replaces ``path`` atomically.
@@ -23,6 +33,7 @@ def atomic_write(path: PathLike, mode: str = "wb") -> Iterator[IO]:
         raise FileNotFoundError(f"directory does not exist: {directory!r}")
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=directory)
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, mode) as f:
             yield f
             f.flush()

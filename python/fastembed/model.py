@@ -440,6 +440,22 @@ class Word2Vec:
         model.wv.vectors = model._syn0[:, : model.vector_size]
         return model
 
+    def __getstate__(self) -> Dict[str, Any]:
+        # The C++ vocabulary is rebuilt from the words and counts on unpickling.
+        state = self.__dict__.copy()
+        state["_vocab"] = None
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if self._syn0 is not None:
+            # Unpickled arrays lose their 64-byte alignment and the view relation with wv.
+            self._vocab = _core.Vocab(self.wv.index_to_key, np.asarray(self.wv.expandos["count"], dtype=np.int64))
+            self._syn0 = _copy_aligned(self._syn0)
+            self.syn1neg = _copy_aligned(self.syn1neg) if self.syn1neg is not None else None
+            self.syn1 = _copy_aligned(self.syn1) if self.syn1 is not None else None
+            self.wv.vectors = self._syn0[:, : self.vector_size]
+
     def __repr__(self) -> str:
         n = len(self.wv.index_to_key) if self._vocab is not None else 0
         return (f"Word2Vec<vocab={n}, vector_size={self.vector_size}, "
