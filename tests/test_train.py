@@ -309,3 +309,14 @@ def test_saved_files_get_normal_permissions(tmp_path, small_path):
     mask = os.umask(0)
     os.umask(mask)
     assert os.stat(tmp_path / "m.fe").st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_initial_vectors_uniform_like_gensim(small_path):
+    model = fastembed.Word2Vec(vector_size=50, min_count=1)
+    model.build_vocab(corpus_file=small_path)
+    v = model.wv.vectors
+    assert v.min() >= -1 / 50 and v.max() < 1 / 50
+    assert v.min() < -0.98 / 50 and v.max() > 0.98 / 50
+    assert abs(float(v.mean())) < 1e-4
+    assert (model._syn0[:, 50:] == 0).all()  # padding lanes stay zero
+    assert model.syn1neg is not None and not model.syn1neg.any()
