@@ -33,8 +33,7 @@ void CorpusCounter::feed(const char* p, size_t n) {
 }
 
 void CorpusCounter::finish() {
-  stream_.finish([&](std::string_view w, bool high) { add_word(w, high); });
-  end_sentence();
+  stream_.finish([&](std::string_view w, bool high) { add_word(w, high); }, [&] { end_sentence(); });
 }
 
 }  // namespace fe

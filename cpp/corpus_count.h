@@ -22,7 +22,8 @@ inline std::string_view normalise_word(std::string_view w, bool high, Utf8Policy
 
 class CorpusCounter {
  public:
-  CorpusCounter(uint64_t max_vocab_size, Utf8Policy policy) : counter_(max_vocab_size), policy_(policy) {}
+  CorpusCounter(uint64_t max_vocab_size, Utf8Policy policy, SentenceRule rule = {})
+      : counter_(max_vocab_size), policy_(policy), stream_(rule) {}
 
   // Counts a whole plain file; `bytes_done` (if given) is advanced as it reads and `stop`
   // (if given) ends the scan early.

@@ -37,10 +37,16 @@ inline uint64_t hash_bytes(const char* p, size_t n) {
   return h;
 }
 
+// Length of the UTF-8 encoded Unicode whitespace character at p (U+0085, U+00A0, U+1680,
+// U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: the rest of what str.split()
+// splits on), or 0.
+size_t unicode_space_len(const char* p, const char* end);
+
 enum class Utf8Policy { Replace = 0, Ignore = 1, Strict = 2 };
 
 bool is_valid_utf8(std::string_view s);
-// Returns s with every invalid UTF-8 sequence replaced by U+FFFD (Replace) or dropped (Ignore).
+// Returns s with every invalid UTF-8 sequence replaced by one U+FFFD per maximal subpart, as
+// Python's bytes.decode(errors='replace') does (Replace), or dropped (Ignore).
 // Throws std::invalid_argument under Strict.
 std::string fix_utf8(std::string_view s, Utf8Policy policy);
 

@@ -1,7 +1,9 @@
-// Splits raw corpus bytes into words and sentence ends: whitespace separates words (the ASCII
-// set Python's str.split() uses) and '\n' ends a sentence.  A streaming variant keeps the
-// partial word at the end of one buffer for the next.
+// Splits raw corpus bytes into words and sentence ends.  Words are separated by whitespace:
+// the ASCII set and the Unicode spaces Python's str.split() uses, so a file and the same text
+// fed through LineSentence split into the same words.  A streaming variant keeps the partial
+// word at the end of one buffer for the next, and can apply gensim's sentence rules.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,45 +23,86 @@ const char* tokenize(const char* p, const char* end, bool final, OnWord&& on_wor
       ++p;
       continue;
     }
+    if (c >= 0x80) {
+      if (size_t k = unicode_space_len(p, end)) {
+        p += k;
+        continue;
+      }
+    }
     const char* start = p;
     unsigned char high = 0;
-    while (p < end && !is_space(static_cast<unsigned char>(*p))) high |= static_cast<unsigned char>(*p++);
+    size_t skip = 0;  // length of a Unicode space ending the word
+    while (p < end) {
+      c = static_cast<unsigned char>(*p);
+      if (is_space(c)) break;
+      if (c >= 0x80) {
+        high = 0x80;
+        if ((skip = unicode_space_len(p, end)) != 0) break;
+      }
+      ++p;
+    }
     if (p == end && !final) return start;
-    on_word(std::string_view(start, static_cast<size_t>(p - start)), (high & 0x80) != 0);
+    on_word(std::string_view(start, static_cast<size_t>(p - start)), high != 0);
+    p += skip;
   }
   return end;
 }
 
+// How a stream of words is cut into sentences: gensim's LineSentence ends one at each newline
+// and splits longer lines every max_words words; Text8Corpus ignores newlines and cuts every
+// max_words words.  max_words == 0 means no cap.
+struct SentenceRule {
+  bool newline_ends = true;
+  uint64_t max_words = 0;
+};
+
 class StreamTokenizer {
  public:
-  template <class OnWord, class OnNewline>
-  void feed(const char* p, size_t n, OnWord&& on_word, OnNewline&& on_newline) {
+  StreamTokenizer() = default;
+  explicit StreamTokenizer(SentenceRule rule) : rule_(rule) {}
+
+  // on_word(word, has_high_bytes) for each word, on_end() where a sentence ends.
+  template <class OnWord, class OnEnd>
+  void feed(const char* p, size_t n, OnWord&& on_word, OnEnd&& on_end) {
+    auto word = [&](std::string_view w, bool high) {
+      if (rule_.max_words && in_sentence_ == rule_.max_words) {
+        on_end();
+        in_sentence_ = 0;
+      }
+      ++in_sentence_;
+      on_word(w, high);
+    };
+    auto newline = [&] {
+      if (rule_.newline_ends) {
+        on_end();
+        in_sentence_ = 0;
+      }
+    };
     if (!carry_.empty()) {
-      // Finish the word left over from the previous buffer.
+      // Complete the text left over from the previous buffer up to the next ASCII space, then
+      // split it (it may hold Unicode spaces once complete).
       size_t k = 0;
       while (k < n && !is_space(static_cast<unsigned char>(p[k]))) ++k;
       carry_.append(p, k);
       if (k == n) return;
-      emit(on_word);
+      tokenize(carry_.data(), carry_.data() + carry_.size(), true, word, newline);
+      carry_.clear();
       p += k;
       n -= k;
     }
-    const char* rest = tokenize(p, p + n, false, on_word, on_newline);
+    const char* rest = tokenize(p, p + n, false, word, newline);
     carry_.assign(rest, static_cast<size_t>(p + n - rest));
   }
-  template <class OnWord>
-  void finish(OnWord&& on_word) {
-    if (!carry_.empty()) emit(on_word);
+  template <class OnWord, class OnEnd>
+  void finish(OnWord&& on_word, OnEnd&& on_end) {
+    feed(" ", 1, on_word, on_end);  // flush the carried word
+    on_end();
+    in_sentence_ = 0;
   }
 
  private:
-  template <class OnWord>
-  void emit(OnWord& on_word) {
-    bool high = false;
-    for (unsigned char c : carry_) high |= (c & 0x80) != 0;
-    on_word(std::string_view(carry_), high);
-    carry_.clear();
-  }
+  SentenceRule rule_;
+  uint64_t in_sentence_ = 0;
   std::string carry_;
 };
 

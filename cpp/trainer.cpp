@@ -225,7 +225,7 @@ void Trainer::start_file_epoch(const std::string& path) {
   launch();
 }
 
-void Trainer::start_stream_epoch() {
+void Trainer::start_stream_epoch(SentenceRule rule) {
   if (stop_) throw std::logic_error("training was stopped");
   chunks_.reset();
   {
@@ -236,7 +236,7 @@ void Trainer::start_stream_epoch() {
   pending_.clear();
   pending_pos_ = 0;
   has_staged_ = false;
-  tokenizer_ = StreamTokenizer();
+  tokenizer_ = StreamTokenizer(rule);
   streaming_ = true;
   launch();
 }
@@ -266,12 +266,12 @@ void Trainer::feed_bytes(const char* p, size_t n) {
 }
 
 void Trainer::finish_bytes() {
-  tokenizer_.finish([&](std::string_view w, bool high) {
-    int32_t id = lookup(w, high, word_scratch_);
-    if (id >= 0) pending_.ids.push_back(id);
-  });
-  tokenizer_ = StreamTokenizer();
-  pending_.end_sentence();
+  tokenizer_.finish(
+      [&](std::string_view w, bool high) {
+        int32_t id = lookup(w, high, word_scratch_);
+        if (id >= 0) pending_.ids.push_back(id);
+      },
+      [&] { pending_.end_sentence(); });
 }
 
 Trainer::Push Trainer::drain(bool all, double timeout_s) {

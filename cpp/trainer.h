@@ -72,7 +72,8 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   void start_file_epoch(const std::string& path);
-  void start_stream_epoch();
+  // Stream mode: batches pushed by the caller, or raw bytes cut into sentences by `rule`.
+  void start_stream_epoch(SentenceRule rule = {});
   enum class Push { Done, Timeout, Stopped };
   // Hands a batch to the workers, waiting at most `timeout_s` for room.
   Push push(Job& job, double timeout_s);

@@ -9,13 +9,13 @@ namespace fe {
 void WordCounter::prune() {
   while (counts_.size() > max_vocab_size_) {
     std::vector<bool> keep(counts_.size());
-    std::vector<uint64_t> kept_counts;
+    size_t out = 0;
     for (size_t i = 0; i < counts_.size(); ++i) {
       keep[i] = counts_[i] > min_reduce_;
-      if (keep[i]) kept_counts.push_back(counts_[i]);
+      if (keep[i]) counts_[out++] = counts_[i];
     }
     table_.filter(keep);
-    counts_ = std::move(kept_counts);
+    counts_.resize(out);
     ++min_reduce_;
   }
 }

@@ -59,13 +59,24 @@ class WordTable {
     return idx;
   }
 
-  // Keeps only the words whose keep[i] is true, renumbering them in order.
+  // Keeps only the words whose keep[i] is true, renumbering them in order.  Compacts in place
+  // (pruning a capped vocabulary must not need a second copy of it).
   void filter(const std::vector<bool>& keep) {
-    WordTable next;
-    next.reserve(size());
-    for (size_t i = 0; i < size(); ++i)
-      if (keep[i]) next.insert(word(i));
-    *this = std::move(next);
+    size_t out = 0, arena_out = 0;
+    for (size_t i = 0; i < offsets_.size(); ++i) {
+      if (!keep[i]) continue;
+      std::memmove(&arena_[arena_out], arena_.data() + offsets_[i], lengths_[i]);
+      offsets_[out] = arena_out;
+      lengths_[out] = lengths_[i];
+      hashes_[out] = hashes_[i];
+      arena_out += lengths_[i];
+      ++out;
+    }
+    arena_.resize(arena_out);
+    offsets_.resize(out);
+    lengths_.resize(out);
+    hashes_.resize(out);
+    rehash(slots_.size());
   }
 
   void reserve(size_t n) {

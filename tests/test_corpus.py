@@ -49,3 +49,50 @@ def test_missing_files_raise_file_not_found(tmp_path):
             make(missing)
     with pytest.raises(FileNotFoundError):
         fastembed.Word2Vec(corpus_file=missing)
+
+
+def _vocab(corpus=None, corpus_file=None, **kw):
+    m = fastembed.Word2Vec(min_count=1, **kw)
+    m.build_vocab(corpus_iterable=corpus, corpus_file=corpus_file)
+    return m.wv.index_to_key, m.wv.expandos["count"].tolist(), m.corpus_count
+
+
+ODD_TEXT = ("one two\u00a0three\u2003four\r\nfive\u3000six \x1cseven\x85eight\n\n"
+            "nine ten eleven twelve thirteen fourteen fifteen sixteen\n  \t last").encode()
+
+
+@pytest.mark.parametrize("n", [1, 3, 7, 10000])
+def test_native_reading_matches_python_iteration(tmp_path, n):
+    p = tmp_path / "odd.txt"
+    p.write_bytes(ODD_TEXT + b" caf\xc3 caf\xe2\x80 ok\xff\xfe end")
+    for corpus in (fastembed.LineSentence(str(p), max_sentence_length=n),
+                   fastembed.Text8Corpus(str(p), max_sentence_length=n),
+                   fastembed.PathLineSentences(str(p), max_sentence_length=n)):
+        assert corpus._native_plan() is not None
+        python_side = list(corpus)
+        assert _vocab(corpus) == _vocab(python_side)
+
+
+def test_file_mode_splits_like_str_split(tmp_path):
+    p = tmp_path / "odd.txt"
+    p.write_bytes(ODD_TEXT)
+    words = ODD_TEXT.decode().split()
+    assert _core.chunk_words(str(p), 5) == words
+    keys, counts, _ = _vocab(corpus_file=str(p))
+    assert sorted(keys) == sorted(set(words))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_invalid_utf8_replaced_like_python(tmp_path, seed):
+    import random
+    rng = random.Random(seed)
+    alphabet = [b"a", b"b", b"\xc3\xa9", b"\xe2\x82\xac", b"\xf0\x9f\x98\x80", b"\xc3", b"\xe2\x82",
+                b"\xf0\x9f", b"\xff", b"\x80", b"\xed\xa0\x80", b"\xc0\xaf", b" ", b"\n"]
+    data = b"".join(rng.choice(alphabet) for _ in range(3000))
+    p = tmp_path / "bytes.txt"
+    p.write_bytes(data)
+    from_file = _vocab(corpus_file=str(p))
+    python_side = [line.decode("utf-8", errors="replace").split() for line in data.split(b"\n")]
+    from_python = _vocab([s for s in python_side if s])
+    assert sorted(from_file[0]) == sorted(from_python[0])
+    assert dict(zip(from_file[0], from_file[1])) == dict(zip(from_python[0], from_python[1]))

@@ -198,10 +198,13 @@ void bind_training(py::module_& m) {
       .def("find", [](const Vocab& v, const std::string& w) { return v.find(w); });
 
   py::class_<CorpusCounter>(m, "CorpusCounter")
-      .def(py::init([](uint64_t max_vocab_size, const std::string& unicode_errors) {
-             return std::make_unique<CorpusCounter>(max_vocab_size, parse_policy(unicode_errors));
+      .def(py::init([](uint64_t max_vocab_size, const std::string& unicode_errors, bool newline_ends,
+                       uint64_t max_sentence_words) {
+             return std::make_unique<CorpusCounter>(max_vocab_size, parse_policy(unicode_errors),
+                                                    SentenceRule{newline_ends, max_sentence_words});
            }),
-           py::arg("max_vocab_size") = 0, py::arg("unicode_errors") = "replace")
+           py::arg("max_vocab_size") = 0, py::arg("unicode_errors") = "replace", py::arg("newline_ends") = true,
+           py::arg("max_sentence_words") = 0)
       .def(
           "count_file",
           [](CorpusCounter& c, const std::string& path, py::object progress) {
@@ -290,7 +293,12 @@ void bind_training(py::module_& m) {
            }),
            py::arg("vocab"), py::arg("config"), py::arg("syn0"), py::arg("syn1neg"), py::arg("syn1"))
       .def("start_file_epoch", [](PyTrainer& t, const std::string& path) { t.trainer->start_file_epoch(path); })
-      .def("start_stream_epoch", [](PyTrainer& t) { t.trainer->start_stream_epoch(); })
+      .def(
+          "start_stream_epoch",
+          [](PyTrainer& t, bool newline_ends, uint64_t max_sentence_words) {
+            t.trainer->start_stream_epoch(SentenceRule{newline_ends, max_sentence_words});
+          },
+          py::arg("newline_ends") = true, py::arg("max_sentence_words") = 0)
       .def(
           "push_sentences",
           [](PyTrainer& t, py::handle batch, uint64_t offset) {

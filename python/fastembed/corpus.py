@@ -10,7 +10,7 @@ import bz2
 import gzip
 import lzma
 import os
-from typing import IO, Iterator, List, Optional, Union
+from typing import IO, Iterator, List, NamedTuple, Optional, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -36,6 +36,23 @@ def open_binary(path: PathLike) -> IO[bytes]:
     return opener(path, "rb") if opener else open(path, "rb")
 
 
+class NativePlan(NamedTuple):
+    """How the trainer can read a corpus object's files itself, with the same sentences the
+    object would yield: the files in order, whether a newline ends a sentence, and the longest
+    sentence (0 = no cap)."""
+
+    paths: List[str]
+    newline_ends: bool
+    max_words: int
+
+
+def native_plan(corpus: object) -> Optional[NativePlan]:
+    """The NativePlan of fastembed's own readers (``None`` for any other iterable): training
+    and vocabulary scans then tokenise the file in C++ instead of building Python lists."""
+    plan = getattr(corpus, "_native_plan", None)
+    return plan() if callable(plan) else None
+
+
 def _split_long(words: List[str], max_len: int) -> Iterator[List[str]]:
     for i in range(0, len(words), max_len):
         yield words[i : i + max_len]
@@ -59,6 +76,11 @@ class LineSentence:
         self.source = source
         self.max_sentence_length = max_sentence_length
         self.limit = limit
+
+    def _native_plan(self) -> Optional[NativePlan]:
+        if hasattr(self.source, "read") or self.limit is not None:
+            return None
+        return NativePlan([self.source], True, self.max_sentence_length)
 
     def __iter__(self) -> Iterator[List[str]]:
         if hasattr(self.source, "read"):
@@ -91,8 +113,12 @@ class Text8Corpus:
         self.fname = fname
         self.max_sentence_length = max_sentence_length
 
+    def _native_plan(self) -> NativePlan:
+        return NativePlan([self.fname], False, self.max_sentence_length)
+
     def __iter__(self) -> Iterator[List[str]]:
-        sentence: List[str] = []
+        n = self.max_sentence_length
+        pending: List[str] = []  # words not yet handed out (fewer than n)
         rest = b""
         with open_binary(self.fname) as f:
             while True:
@@ -106,14 +132,14 @@ class Text8Corpus:
                     rest = text
                     continue
                 rest = text[cut + 1 :]
-                sentence.extend(text[: cut + 1].decode("utf-8", errors="replace").split())
-                while len(sentence) >= self.max_sentence_length:
-                    yield sentence[: self.max_sentence_length]
-                    sentence = sentence[self.max_sentence_length :]
-        sentence.extend(rest.decode("utf-8", errors="replace").split())
-        while sentence:
-            yield sentence[: self.max_sentence_length]
-            sentence = sentence[self.max_sentence_length :]
+                words = pending + text[: cut + 1].decode("utf-8", errors="replace").split()
+                full = len(words) - len(words) % n
+                for i in range(0, full, n):
+                    yield words[i : i + n]
+                pending = words[full:]
+        words = pending + rest.decode("utf-8", errors="replace").split()
+        for i in range(0, len(words), n):
+            yield words[i : i + n]
 
 
 class PathLineSentences:
@@ -135,6 +161,11 @@ class PathLineSentences:
         self.source = source
         self.max_sentence_length = max_sentence_length
         self.limit = limit
+
+    def _native_plan(self) -> Optional[NativePlan]:
+        if self.limit is not None:
+            return None
+        return NativePlan(list(self.input_files), True, self.max_sentence_length)
 
     def __iter__(self) -> Iterator[List[str]]:
         for path in self.input_files:

@@ -13,7 +13,7 @@ import numpy as np
 from . import _core
 from . import _validate as V
 from ._atomic import atomic_write
-from .corpus import is_compressed, read_blocks
+from .corpus import NativePlan, is_compressed, native_plan, read_blocks
 from .vectors import KeyedVectors
 
 logger = logging.getLogger("fastembed")
@@ -134,9 +134,16 @@ class Word2Vec:
         ``max_final_vocab``), sort them by count and set up the model's matrices."""
         _check_corpus(corpus_iterable, corpus_file)
         V.check_int("progress_per", progress_per, 1)
-        counter = _core.CorpusCounter(self.max_vocab_size or 0, self.unicode_errors)
+        plan = native_plan(corpus_iterable) if corpus_iterable is not None else None
+        counter = _core.CorpusCounter(self.max_vocab_size or 0, self.unicode_errors,
+                                      plan.newline_ends if plan else True, plan.max_words if plan else 0)
         start = time.perf_counter()
-        if corpus_file is not None:
+        if plan is not None:
+            for path in plan.paths:
+                for block in read_blocks(path):
+                    counter.feed(block)
+                counter.finish()
+        elif corpus_file is not None:
             path = _check_file(corpus_file)
             if is_compressed(path):
                 for block in read_blocks(path):
@@ -306,17 +313,22 @@ class Word2Vec:
                 for cb in callbacks:
                     cb.on_progress(self, self.progress.fraction)
 
+        plan = native_plan(corpus_iterable) if corpus_iterable is not None else None
+        if path is not None:
+            plan = NativePlan([path], True, 0)
         if path is not None and not is_compressed(path):
             trainer.start_file_epoch(path)
         else:
-            trainer.start_stream_epoch()
-            if path is not None:
-                for block in read_blocks(path):
-                    trainer.feed_bytes(block)
+            trainer.start_stream_epoch(plan.newline_ends if plan else True, plan.max_words if plan else 0)
+            if plan is not None:
+                for file_path in plan.paths:
+                    for block in read_blocks(file_path):
+                        trainer.feed_bytes(block)
+                        if trainer.stopped:
+                            break
+                        poll()
                     if trainer.stopped:
                         break
-                    poll()
-                else:
                     trainer.finish_bytes()
             else:
                 offset = 0

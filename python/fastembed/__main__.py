@@ -1,0 +1,7 @@
+"""``python -m fastembed``: the same as the ``fastembed`` command."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,388 @@
+"""Vector files: the word2vec C tool's text and binary formats, and fastembed's native format.
+
+word2vec files are read once into memory (plain files are memory-mapped, ``.gz``/``.bz2``/``.xz``
+files decompressed) and parsed in C++ with the GIL released.  Every size in a header is checked
+against the bytes actually present before anything is allocated, so a damaged or hostile file
+fails with ``ValueError`` instead of exhausting memory.
+
+The native format is two files: ``path`` (keys, per-key attributes, a small JSON header) and
+``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
+All writes go through a temporary file renamed over the target, so an interrupted save never
+leaves a half-written file behind.
+"""
+from __future__ import annotations
+
+import bz2
+import contextlib
+import gzip
+import json
+import logging
+import lzma
+import mmap
+import os
+import zlib
+from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _core
+from ._atomic import atomic_write
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .vectors import KeyedVectors
+
+logger = logging.getLogger("fastembed")
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: Raised when a file ends before the data its header declares; both a ``ValueError`` and an
+#: ``EOFError`` (what gensim raises in that case).
+TruncatedFileError = _core.TruncatedFileError
+
+_COMPRESSED = {".gz": gzip, ".bz2": bz2, ".xz": lzma}
+_NATIVE_MAGIC = b"FASTEMBED-KV\n"
+_NATIVE_VERSION = 1
+_UNICODE_ERRORS = ("strict", "replace", "ignore")
+_ROWS_PER_CHUNK = 16384  # rows formatted per call when writing word2vec files
+
+
+def _compression(path: str):
+    return _COMPRESSED.get(os.path.splitext(path)[1].lower())
+
+
+def open_text(path: PathLike, encoding: str = "utf-8") -> IO[str]:
+    """Open a (possibly ``.gz``/``.bz2``/``.xz``-compressed) text file for reading."""
+    path = os.fspath(path)
+    module = _compression(path)
+    if module is None:
+        return open(path, "r", encoding=encoding)
+    return module.open(path, "rt", encoding=encoding)
+
+
+@contextlib.contextmanager
+def _file_bytes(path: str) -> Iterator[Any]:
+    """The file's whole content as a buffer: a read-only mmap for plain files (no copy), the
+    decompressed bytes for compressed ones."""
+    module = _compression(path)
+    if module is not None:
+        try:
+            with module.open(path, "rb") as f:
+                data = f.read()
+        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            raise
+        except (OSError, EOFError, lzma.LZMAError, zlib.error) as e:  # corrupt or cut stream
+            raise ValueError(f"cannot decompress {path!r}: {e}") from e
+        yield data
+        return
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size == 0:
+            yield b""
+            return
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            yield mm
+
+
+@contextlib.contextmanager
+def _write_stream(path: str) -> Iterator[IO[bytes]]:
+    """Atomic binary writer that compresses according to the path's extension."""
+    module = _compression(path)
+    with atomic_write(path, "wb") as raw:
+        if module is None:
+            yield raw
+        elif module is gzip:
+            name = os.path.basename(path)[: -len(".gz")]
+            with gzip.GzipFile(filename=name, mode="wb", fileobj=raw, compresslevel=6, mtime=0) as z:
+                yield z
+        else:
+            with module.open(raw, "wb") as z:
+                yield z
+
+
+def _check_key_for_word2vec(key: Any) -> bytes:
+    word = key if isinstance(key, str) else str(key)
+    if not word or " " in word or "\n" in word:
+        raise ValueError(
+            f"key {key!r} cannot be stored in word2vec format (empty, or contains a space or newline)"
+        )
+    return word.encode("utf-8")
+
+
+def save_word2vec_format(
+    kv: "KeyedVectors",
+    path: PathLike,
+    binary: bool = False,
+    write_header: bool = True,
+    fvocab: Optional[PathLike] = None,
+    binary_newline: bool = False,
+) -> None:
+    """Write ``kv`` in the word2vec C tool's format, in index order (as gensim does).
+
+    ``binary_newline=True`` ends each binary vector with a newline, as the C tool does; the
+    default leaves it out, as gensim does.  Both read back with either tool.  ``fvocab``
+    also writes ``word count`` lines from the ``count`` attribute.
+    """
+    path = os.fspath(path)
+    vectors = kv.vectors
+    n = len(kv.index_to_key)
+    if vectors.shape != (n, kv.vector_size):
+        raise ValueError(f"vectors have shape {vectors.shape}, expected ({n}, {kv.vector_size})")
+    words = [_check_key_for_word2vec(k) for k in kv.index_to_key]
+    if fvocab is not None:
+        if "count" not in kv.expandos:
+            raise ValueError("cannot write a vocabulary file: the vectors have no 'count' attribute")
+        counts = kv.expandos["count"]
+        with _write_stream(os.fspath(fvocab)) as f:
+            f.write(b"".join(w + b" %d\n" % int(c) for w, c in zip(words, counts)))
+    with _write_stream(path) as f:
+        if write_header:
+            f.write(f"{n} {kv.vector_size}\n".encode("ascii"))
+        for start in range(0, n, _ROWS_PER_CHUNK):
+            stop = min(n, start + _ROWS_PER_CHUNK)
+            block = np.ascontiguousarray(vectors[start:stop], dtype=np.float32)
+            f.write(_core.format_word2vec(words[start:stop], block, bool(binary), bool(binary_newline)))
+
+
+def _read_vocab_counts(fvocab: str, unicode_errors: str) -> Dict[str, int]:
+    counts: Dict[str, int] = {}
+    with _open_text_errors(fvocab, unicode_errors) as fin:
+        for line_no, line in enumerate(fin, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) != 2 or not parts[1].lstrip("+").isdigit():
+                raise ValueError(f"{fvocab}:{line_no}: expected 'word count', got {line.strip()[:60]!r}")
+            counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def _open_text_errors(path: str, errors: str) -> IO[str]:
+    module = _compression(path)
+    if module is None:
+        return open(path, "r", encoding="utf-8", errors=errors)
+    return module.open(path, "rt", encoding="utf-8", errors=errors)
+
+
+def load_word2vec_format(
+    cls,
+    path: PathLike,
+    binary: bool = False,
+    limit: Optional[int] = None,
+    unicode_errors: str = "strict",
+    no_header: bool = False,
+    encoding: str = "utf-8",
+    fvocab: Optional[PathLike] = None,
+) -> "KeyedVectors":
+    """Read a word2vec C tool file (text or binary, with or without the newline after each
+    binary vector).  ``limit`` reads only the first vectors; a repeated word keeps its first
+    vector, as in gensim.  The ``count`` attribute is made up as ``n - index`` (gensim's
+    convention) unless ``fvocab`` names a ``word count`` vocabulary file."""
+    path = os.fspath(path)
+    if unicode_errors not in _UNICODE_ERRORS:
+        raise ValueError(f"unicode_errors must be one of {_UNICODE_ERRORS}, got {unicode_errors!r}")
+    if limit is not None:
+        if isinstance(limit, bool) or not isinstance(limit, (int, np.integer)):
+            raise TypeError(f"limit must be an int or None, got {limit!r}")
+        if limit < 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+    if no_header and binary:
+        raise ValueError("no_header is only available for text-format files")
+    c_limit = int(limit) if limit else -1  # None or 0: read everything (gensim's `if limit:`)
+    threads = max(1, min(8, os.cpu_count() or 1))
+    with _file_bytes(path) as buf:
+        try:
+            vectors, offsets, lengths, _declared = _core.parse_word2vec(
+                buf, bool(binary), bool(no_header), c_limit, threads
+            )
+        except TruncatedFileError as e:
+            raise TruncatedFileError(f"{path}: {e}") from None
+        except ValueError as e:
+            raise ValueError(f"{path}: {e}") from None
+        keys, bad = _core.decode_words(buf, offsets, lengths, encoding, unicode_errors)
+        if bad >= 0:
+            raw = bytes(buf[int(offsets[bad]) : int(offsets[bad]) + int(lengths[bad])])
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError as e:
+                raise UnicodeDecodeError(
+                    e.encoding, e.object, e.start, e.end,
+                    f"{e.reason} in word #{bad + 1} of {path} (try unicode_errors='replace' or 'ignore')",
+                ) from None
+    n_read = len(keys)
+    key_to_index = dict(zip(keys, range(n_read)))
+    if len(key_to_index) != n_read:
+        keys, vectors, key_to_index = _drop_duplicates(keys, vectors, path)
+    kv = cls(vectors.shape[1])
+    kv.index_to_key = keys
+    kv.key_to_index = key_to_index
+    kv.vectors = vectors
+    if fvocab is not None:
+        counts = _read_vocab_counts(os.fspath(fvocab), unicode_errors)
+        missing = [k for k in keys if k not in counts]
+        if missing:
+            logger.warning("vocabulary file %s lacks %d words, e.g. %r; their count is 0",
+                           fvocab, len(missing), missing[0])
+        kv.expandos["count"] = np.array([counts.get(k, 0) for k in keys], dtype=np.int64)
+    else:
+        kv.expandos["count"] = n_read - np.arange(len(keys), dtype=np.int64)
+    return kv
+
+
+def _drop_duplicates(keys: List[str], vectors: np.ndarray, path: str):
+    """Keep each word's first vector (gensim's rule); warn about the others."""
+    first: Dict[str, int] = {}
+    keep: List[int] = []
+    for i, k in enumerate(keys):
+        if k not in first:
+            first[k] = len(keep)
+            keep.append(i)
+    dups = len(keys) - len(keep)
+    kept = set(keep)
+    example = next(keys[i] for i in range(len(keys)) if i not in kept)
+    logger.warning("%d duplicate words in %s (e.g. %r); kept the first vector of each",
+                   dups, path, example)
+    return [keys[i] for i in keep], np.ascontiguousarray(vectors[keep]), first
+
+
+# --- native format ------------------------------------------------------------------------
+
+
+def vectors_path(path: PathLike) -> str:
+    """Where :func:`save_native` puts the ``.npy`` matrix belonging to ``path``."""
+    return os.fspath(path) + ".vectors.npy"
+
+
+def _fingerprint(vectors: np.ndarray) -> int:
+    """CRC of a few rows: cheap, and enough to notice a ``.npy`` from another save."""
+    n = vectors.shape[0]
+    rows = sorted({0, n // 2, n - 1}) if n else []
+    crc = zlib.crc32(np.asarray(vectors.shape, dtype="<i8").tobytes())
+    for r in rows:
+        crc = zlib.crc32(np.ascontiguousarray(vectors[r], dtype="<f4").tobytes(), crc)
+    return crc
+
+
+def save_native(kv: "KeyedVectors", path: PathLike) -> None:
+    """Save ``kv`` as ``path`` (keys, attributes) plus ``path.vectors.npy`` (the matrix)."""
+    path = os.fspath(path)
+    vectors = kv.vectors
+    n = len(kv.index_to_key)
+    if vectors.shape != (n, kv.vector_size):
+        raise ValueError(f"vectors have shape {vectors.shape}, expected ({n}, {kv.vector_size})")
+    keys = kv.index_to_key
+    for k in keys:
+        if not isinstance(k, (str, int)) or isinstance(k, bool):
+            raise TypeError(f"only str and int keys can be saved, got {type(k).__name__} {k!r}")
+    if len(set(keys)) != n:
+        raise ValueError("index_to_key holds repeated keys")
+    if all(type(k) is str and "\n" not in k for k in keys):
+        # one key per line: split("\n") reads 400,000 keys in ~10 ms
+        keys_blob, keys_encoding = "\n".join(keys).encode("utf-8"), "lines"
+    else:  # int keys, or keys with newlines
+        keys_blob, keys_encoding = json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "json"
+    sections = [keys_blob]
+    offset = len(keys_blob)
+    expandos: Dict[str, Any] = {}
+    for name, arr in kv.expandos.items():
+        arr = np.asarray(arr)
+        if arr.shape != (n,):
+            raise ValueError(f"attribute {name!r} has shape {arr.shape}, expected ({n},)")
+        if arr.dtype == object:
+            blob = json.dumps(arr.tolist(), ensure_ascii=False).encode("utf-8")
+            expandos[name] = {"dtype": "json", "offset": offset, "nbytes": len(blob)}
+        else:
+            le = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
+            blob = np.ascontiguousarray(le).tobytes()
+            expandos[name] = {"dtype": le.dtype.str, "offset": offset, "nbytes": len(blob)}
+        sections.append(blob)
+        offset += len(blob)
+    header = {
+        "format_version": _NATIVE_VERSION,
+        "count": n,
+        "vector_size": int(kv.vector_size),
+        "vectors_file": os.path.basename(vectors_path(path)),
+        "fingerprint": _fingerprint(vectors),
+        "keys": {"offset": 0, "nbytes": len(keys_blob), "encoding": keys_encoding},
+        "expandos": expandos,
+    }
+    # The matrix first: if the keys file cannot be written, the old keys file still fails
+    # its fingerprint check against the new matrix instead of silently mismatching.
+    with atomic_write(vectors_path(path), "wb") as f:
+        np.lib.format.write_array(f, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
+    with atomic_write(path, "wb") as f:
+        f.write(_NATIVE_MAGIC)
+        f.write(json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n")
+        for blob in sections:
+            f.write(blob)
+
+
+def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVectors":
+    """Load a :func:`save_native` pair; ``mmap='r'`` maps the matrix read-only instead of
+    reading it."""
+    path = os.fspath(path)
+    if mmap not in (None, "r", "r+", "c"):
+        raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}")
+    with open(path, "rb") as f:
+        data = f.read()
+    if not data.startswith(_NATIVE_MAGIC):
+        hint = " (it looks like a pickle, e.g. a gensim save; use load_word2vec_format on a " \
+               "word2vec export instead)" if data[:1] == b"\x80" else ""
+        raise ValueError(f"{path} is not a fastembed KeyedVectors file{hint}")
+    end = data.find(b"\n", len(_NATIVE_MAGIC))
+    try:
+        if end < 0:
+            raise ValueError("no header line")
+        header = json.loads(data[len(_NATIVE_MAGIC) : end].decode("utf-8"))
+        if header.get("format_version") != _NATIVE_VERSION:
+            raise ValueError(f"unsupported format version {header.get('format_version')!r}")
+        n, dim = int(header["count"]), int(header["vector_size"])
+        payload = memoryview(data)[end + 1 :]
+
+        def section(spec) -> memoryview:
+            off, size = int(spec["offset"]), int(spec["nbytes"])
+            if off < 0 or size < 0 or off + size > len(payload):
+                raise ValueError("section outside the file (truncated?)")
+            return payload[off : off + size]
+
+        text = bytes(section(header["keys"])).decode("utf-8")
+        if header["keys"]["encoding"] == "lines":
+            keys = text.split("\n") if n else []
+        else:
+            keys = json.loads(text)
+            if not isinstance(keys, list) or not all(isinstance(k, (str, int)) for k in keys):
+                raise ValueError("keys must be a list of str and int")
+        if len(keys) != n:
+            raise ValueError(f"expected {n} keys, found {len(keys)}")
+        expandos = {}
+        for name, spec in header["expandos"].items():
+            if spec["dtype"] == "json":
+                values = json.loads(bytes(section(spec)).decode("utf-8"))
+                arr = np.empty(len(values), dtype=object)
+                arr[:] = values
+            else:
+                dtype = np.dtype(spec["dtype"])
+                if dtype.hasobject:
+                    raise ValueError(f"bad dtype for attribute {name!r}")
+                arr = np.frombuffer(section(spec), dtype=dtype).astype(dtype.newbyteorder("="))
+            if arr.shape != (n,):
+                raise ValueError(f"attribute {name!r} has {arr.shape[0]} values, expected {n}")
+            expandos[name] = arr
+        vfile = os.path.join(os.path.dirname(os.path.abspath(path)), os.path.basename(header["vectors_file"]))
+    except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{path}: corrupt fastembed KeyedVectors header: {e}") from None
+    except ValueError as e:
+        raise ValueError(f"{path}: corrupt fastembed KeyedVectors file: {e}") from None
+    try:
+        vectors = np.load(vfile, mmap_mode=mmap, allow_pickle=False)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{vfile}: the vectors file of {path} is missing") from None
+    if vectors.shape != (n, dim) or vectors.dtype != np.float32:
+        raise ValueError(f"{vfile} holds {vectors.dtype} {vectors.shape}, expected float32 ({n}, {dim})")
+    if _fingerprint(vectors) != header["fingerprint"]:
+        raise ValueError(f"{vfile} does not belong to {path} (saved by another save() call?)")
+    kv = cls(dim)
+    kv.index_to_key = keys
+    kv.key_to_index = None  # built on first use
+    kv.vectors = vectors
+    kv.expandos = expandos
+    return kv
