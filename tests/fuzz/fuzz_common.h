@@ -36,71 +36,83 @@ struct Input {
   std::string_view rest() const { return std::string_view(reinterpret_cast<const char*>(p), n); }
 };
 
-// Python's str.split() whitespace among ASCII bytes (the corpus format's word separators).
-inline bool ref_space(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || (c >= 0x1c && c <= 0x1f);
+// One step of UTF-8 decoding by the Unicode standard's table of well-formed sequences
+// (Table 3-7): the code point at s[i] and its length, or cp = -1 and the length of the
+// "maximal subpart" that Python's decoder replaces with one U+FFFD.
+struct Step {
+  long cp;
+  size_t len;
+};
+inline Step ref_step(const unsigned char* s, size_t i, size_t n) {
+  const unsigned char c = s[i];
+  int need;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c <= 0x7F) return {c, 1};
+  if (c >= 0xC2 && c <= 0xDF) need = 1;
+  else if (c == 0xE0) need = 2, lo = 0xA0;
+  else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
+  else if (c == 0xED) need = 2, hi = 0x9F;
+  else if (c == 0xF0) need = 3, lo = 0x90;
+  else if (c >= 0xF1 && c <= 0xF3) need = 3;
+  else if (c == 0xF4) need = 3, hi = 0x8F;
+  else return {-1, 1};
+  long cp = c & (need == 1 ? 0x1F : need == 2 ? 0x0F : 0x07);
+  for (int k = 1; k <= need; ++k) {
+    if (i + k >= n) return {-1, static_cast<size_t>(k)};
+    const unsigned char d = s[i + k];
+    if (d < (k == 1 ? lo : 0x80) || d > (k == 1 ? hi : 0xBF)) return {-1, static_cast<size_t>(k)};
+    cp = (cp << 6) | (d & 0x3F);
+  }
+  return {cp, static_cast<size_t>(need) + 1};
+}
+
+// What Python's str.isspace() (and so str.split()) calls whitespace.
+inline bool ref_space(long cp) {
+  return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 || cp == 0xA0 ||
+         cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
 }
 
 struct RefToken {
-  std::string word;
-  bool newline_before;  // a '\n' lies between this word and the previous one
+  std::string word;      // raw bytes
+  bool newline_before;   // a '\n' lies between this word and the previous one
 };
 
-// Every word of `text`, and which of them follow a line break.
+// The words of `text` as Python's bytes.decode(errors=...).split() finds them, kept as raw
+// bytes, and which of them follow a line break.
 inline std::vector<RefToken> ref_tokens(std::string_view text) {
   std::vector<RefToken> out;
   std::string cur;
   bool nl = false;
-  for (unsigned char c : text) {
-    if (ref_space(c)) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t i = 0; i < text.size();) {
+    const Step st = ref_step(s, i, text.size());
+    if (st.cp >= 0 && ref_space(st.cp)) {
       if (!cur.empty()) out.push_back({cur, nl}), cur.clear(), nl = false;
-      if (c == '\n') nl = true;
+      if (st.cp == '\n') nl = true;
     } else {
-      cur.push_back(static_cast<char>(c));
+      cur.append(text.substr(i, st.len));
     }
+    i += st.len;
   }
   if (!cur.empty()) out.push_back({cur, nl});
   return out;
 }
 
-// UTF-8 decoding by the Unicode standard's table of well-formed sequences (Table 3-7), with
-// each maximal subpart of an ill-formed sequence replaced by U+FFFD (mode 0), dropped (mode 1),
-// or reported by returning false (mode 2).  This is what Python's bytes.decode does.
+// UTF-8 repair: each maximal subpart of an ill-formed sequence replaced by U+FFFD (mode 0),
+// dropped (mode 1), or reported by returning false (mode 2), as Python's decode does.
 inline bool ref_fix_utf8(std::string_view in, int mode, std::string& out) {
   out.clear();
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
-  const size_t n = in.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    int need;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c <= 0x7F) need = 0;
-    else if (c >= 0xC2 && c <= 0xDF) need = 1;
-    else if (c == 0xE0) need = 2, lo = 0xA0;
-    else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) need = 2;
-    else if (c == 0xED) need = 2, hi = 0x9F;
-    else if (c == 0xF0) need = 3, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) need = 3;
-    else if (c == 0xF4) need = 3, hi = 0x8F;
-    else need = -1;
-    size_t good = 1;  // bytes of a well-formed prefix
-    bool ok = need >= 0;
-    for (int k = 1; ok && k <= need; ++k) {
-      if (i + k >= n) { ok = false; break; }
-      const unsigned char d = s[i + k];
-      const unsigned char l = k == 1 ? lo : 0x80, h = k == 1 ? hi : 0xBF;
-      if (d < l || d > h) { ok = false; break; }
-      ++good;
+  for (size_t i = 0; i < in.size();) {
+    const Step st = ref_step(s, i, in.size());
+    if (st.cp >= 0) {
+      out.append(in.substr(i, st.len));
+    } else {
+      if (mode == 2) return false;
+      if (mode == 0) out.append("\xEF\xBF\xBD");
     }
-    if (ok) {
-      out.append(in.substr(i, static_cast<size_t>(need) + 1));
-      i += static_cast<size_t>(need) + 1;
-      continue;
-    }
-    if (mode == 2) return false;
-    if (mode == 0) out.append("\xEF\xBF\xBD");
-    i += good;
+    i += st.len;
   }
   return true;
 }
@@ -115,23 +127,3 @@ inline std::vector<size_t> split_points(const std::vector<uint16_t>& raw, size_t
 
 }  // namespace fuzz
 
-namespace fuzz {
-
-// The tokenizer's event stream for `text`: each word, and "\n" for each line break (a word
-// never holds a '\n', so the two cannot be confused).
-inline std::vector<std::string> ref_events(std::string_view text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (unsigned char c : text) {
-    if (ref_space(c)) {
-      if (!cur.empty()) out.push_back(cur), cur.clear();
-      if (c == '\n') out.push_back("\n");
-    } else {
-      cur.push_back(static_cast<char>(c));
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
-
-}  // namespace fuzz

@@ -1,10 +1,12 @@
 // Fuzz target: the streaming tokenizer and CorpusCounter::feed on arbitrary bytes cut into
-// pieces at arbitrary points.  Checks the words and line breaks against a plain reference
-// tokenizer, and the word counts, sentence count and pruning against a plain reference
-// counter (the word2vec C tool's ReduceVocab, UTF-8 repaired by the standard's rules).
+// pieces at arbitrary points, under each sentence rule.  Checks the sentences against a plain
+// reference (Python's decode + str.split(), sentences ended by '\n' and/or cut every
+// max_words words), and the word counts, sentence count and pruning against a plain
+// reference counter (the word2vec C tool's ReduceVocab, UTF-8 repaired by the standard).
 //
-// Input: [flags][cap][cut u16 x ncuts][text]; flags bits 0-1: UTF-8 policy (0 replace,
-// 1 ignore, 2 strict, 3 replace), bits 2-4: ncuts, bit 5: max_vocab_size = cap + 1.
+// Input: [flags][cap][rule][cut u16 x ncuts][text]; flags bits 0-1: UTF-8 policy (0 replace,
+// 1 ignore, 2 strict, 3 replace), bits 2-4: ncuts, bit 5: max_vocab_size = cap + 1;
+// rule bit 0: newlines do NOT end sentences, bits 1-3: max_words (0: no cap).
 #include <stdexcept>
 #include <unordered_map>
 
@@ -56,53 +58,65 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::Input in{data, size};
   const uint8_t flags = in.byte();
   const uint8_t cap_byte = in.byte();
+  const uint8_t rule_byte = in.byte();
   const int mode = (flags & 3) == 3 ? 0 : (flags & 3);
   const int ncuts = (flags >> 2) & 7;
   const uint64_t cap = (flags & 0x20) ? cap_byte + 1u : 0;
+  const fe::SentenceRule rule{(rule_byte & 1) == 0, static_cast<uint64_t>((rule_byte >> 1) & 7)};
   std::vector<uint16_t> raw;
   for (int k = 0; k < ncuts; ++k) raw.push_back(in.u16());
   const std::string_view text = in.rest();
   const std::vector<size_t> cuts = fuzz::split_points(raw, text.size());
 
-  // 1. Stream tokenizer: same events whatever the cuts.
-  const std::vector<std::string> expect = fuzz::ref_events(text);
-  std::vector<std::string> got;
-  fe::StreamTokenizer tok;
+  // 1. Stream tokenizer: the same sentences whatever the cuts.
+  std::vector<std::vector<std::string>> expect(1);
+  for (const fuzz::RefToken& t : fuzz::ref_tokens(text)) {
+    if ((rule.newline_ends && t.newline_before) || (rule.max_words && expect.back().size() == rule.max_words))
+      if (!expect.back().empty()) expect.emplace_back();
+    expect.back().push_back(t.word);
+  }
+  if (expect.back().empty()) expect.pop_back();
+
+  std::vector<std::vector<std::string>> got(1);
+  fe::StreamTokenizer tok(rule);
   auto on_word = [&](std::string_view w, bool high) {
     bool h = false;
     for (unsigned char c : w) h |= c >= 0x80;
     FUZZ_CHECK(h == high);
     FUZZ_CHECK(!w.empty());
-    got.emplace_back(w);
+    got.back().emplace_back(w);
   };
-  auto on_nl = [&] { got.emplace_back("\n"); };
+  auto on_end = [&] {
+    if (!got.back().empty()) got.emplace_back();
+  };
   size_t prev = 0;
   for (size_t c : cuts) {
-    tok.feed(text.data() + prev, c - prev, on_word, on_nl);
+    tok.feed(text.data() + prev, c - prev, on_word, on_end);
     prev = c;
   }
-  tok.feed(text.data() + prev, text.size() - prev, on_word, on_nl);
-  tok.finish(on_word);
+  tok.feed(text.data() + prev, text.size() - prev, on_word, on_end);
+  tok.finish(on_word, on_end);
+  FUZZ_CHECK(got.back().empty());  // finish() ends the last sentence
+  got.pop_back();
   FUZZ_CHECK(got == expect);
 
   // 2. CorpusCounter over the same pieces against the reference counter.
   RefCounter ref{cap};
   bool ref_invalid = false;
   std::string fixed;
-  for (const std::string& e : expect) {
-    if (e == "\n") {
-      ref.end_sentence();
-      continue;
+  for (const auto& sentence : expect) {
+    for (const std::string& w : sentence) {
+      if (!fuzz::ref_fix_utf8(w, mode, fixed)) {
+        ref_invalid = true;
+        break;
+      }
+      if (!fixed.empty()) ref.add(fixed);
     }
-    if (!fuzz::ref_fix_utf8(e, mode, fixed)) {
-      ref_invalid = true;
-      break;
-    }
-    if (!fixed.empty()) ref.add(fixed);
+    if (ref_invalid) break;
+    ref.end_sentence();
   }
-  if (!ref_invalid) ref.end_sentence();
 
-  fe::CorpusCounter counter(cap, static_cast<fe::Utf8Policy>(mode));
+  fe::CorpusCounter counter(cap, static_cast<fe::Utf8Policy>(mode), rule);
   bool threw = false;
   try {
     prev = 0;
