@@ -10,7 +10,10 @@ fresh child.
 import hashlib
 import json
 import os
+import random
+import resource
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -409,17 +412,212 @@ def huge_window_tiny_corpus(tmp):
     return _summary(m)
 
 
+# Vector files (KeyedVectors.load_word2vec_format / KeyedVectors.load / Word2Vec.load).
+def _load_w2v(tmp, data, name="v.txt", **kw):
+    import fastembed
+    kv = fastembed.KeyedVectors.load_word2vec_format(_file(tmp, data, name), **kw)
+    return {"keys": kv.index_to_key, "shape": list(kv.vectors.shape),
+            "vectors": kv.vectors.tolist()}
+
+
+_RANDOM = bytes(random.Random(7).randrange(256) for _ in range(5000)).replace(b"\n", b"\xff")
+_BIN = b"2 3\nab " + struct.pack("<3f", 1, 2, 3) + b"\ncd " + struct.pack("<3f", 4, 5, 6) + b"\n"
+
+
+@case
+def w2v_random_bytes_text(tmp):
+    _load_w2v(tmp, b"\x89" + _RANDOM)
+
+
+@case
+def w2v_random_bytes_binary(tmp):
+    _load_w2v(tmp, b"\x89" + _RANDOM, binary=True)
+
+
+@case
+def w2v_random_body(tmp):
+    _load_w2v(tmp, b"300 50\n" + _RANDOM, binary=True)
+
+
+@case
+def w2v_truncated_binary(tmp):
+    _load_w2v(tmp, _BIN[:-6], binary=True)
+
+
+@case
+def w2v_truncated_text(tmp):
+    _load_w2v(tmp, b"3 2\na 1 2\nb 3 4\n")
+
+
+@case
+def w2v_missing_header(tmp):
+    _load_w2v(tmp, b"the 0.1 0.2 0.3\nof 0.4 0.5 0.6\n")
+
+
+@case
+def w2v_empty_file(tmp):
+    _load_w2v(tmp, b"")
+
+
+@case
+def w2v_short_row(tmp):
+    _load_w2v(tmp, b"3 3\na 1 2 3\nb 4 5 6\nc 7 8\n")
+
+
+@case
+def w2v_long_row(tmp):
+    _load_w2v(tmp, b"2 2\na 1 2\nb 4 5 6\n")
+
+
+@case
+def w2v_not_a_number(tmp):
+    _load_w2v(tmp, b"2 3\na 1 2 3\nb 4 five 6\n")
+
+
+@case
+def w2v_non_utf8_word_strict(tmp):
+    _load_w2v(tmp, b"2 2\ncaf\xe9 1 2\nok 3 4\n")
+
+
+@case
+def w2v_non_utf8_word_replace(tmp):
+    return _load_w2v(tmp, b"2 2\ncaf\xe9 1 2\nok 3 4\n", unicode_errors="replace")
+
+
+@case
+def w2v_header_huge_count(tmp):
+    _load_w2v(tmp, b"1000000000000 100\nthe " + b"0.5 " * 99 + b"0.5\n")
+
+
+@case
+def w2v_header_huge_count_binary(tmp):
+    _load_w2v(tmp, b"1000000000000 3\n" + _BIN[4:], binary=True)
+
+
+@case
+def w2v_header_huge_dim(tmp):
+    _load_w2v(tmp, b"2 1000000000\na 1\nb 2\n")
+
+
+@case
+def w2v_header_big_dim_few_bytes(tmp):
+    _load_w2v(tmp, b"2 10000000\na 1\nb 2\n", binary=True)
+
+
+@case
+def w2v_header_negative(tmp):
+    _load_w2v(tmp, b"-2 3\na 1 2 3\n")
+
+
+@case
+def w2v_header_overflow(tmp):
+    _load_w2v(tmp, b"99999999999999999999999 3\na 1 2 3\n")
+
+
+@case
+def w2v_truncated_gz(tmp):
+    import gzip
+    blob = gzip.compress(b"2 2\na 1 2\nb 3 4\n" * 100)
+    _load_w2v(tmp, blob[: len(blob) // 2], name="v.txt.gz")
+
+
+@case
+def w2v_missing_file(tmp):
+    import fastembed
+    fastembed.KeyedVectors.load_word2vec_format(os.path.join(tmp, "nope.bin"), binary=True)
+
+
+@case
+def w2v_odd_values(tmp):
+    return _load_w2v(tmp, b"3 2\na 1e39 -1e39\nb nan -inf\nc +1.5 1e-50\n")
+
+
+@case
+def kv_load_random_bytes(tmp):
+    import fastembed
+    fastembed.KeyedVectors.load(_file(tmp, _RANDOM, "kv"))
+
+
+@case
+def kv_load_word2vec_file(tmp):
+    import fastembed
+    fastembed.KeyedVectors.load(_file(tmp, b"2 2\na 1 2\nb 3 4\n", "kv"))
+
+
+def _saved_model(tmp):
+    m = _w2v(sentences=SENTENCES, min_count=1, vector_size=4, epochs=1)
+    path = os.path.join(tmp, "m.fe")
+    m.save(path)
+    with open(path, "rb") as f:
+        return path, f.read()
+
+
+def _npz(tmp, **arrays):
+    import io
+    import numpy as np
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return _file(tmp, buf.getvalue(), "bad.fe")
+
+
+@case
+def model_load_random_bytes(tmp):
+    import fastembed
+    fastembed.Word2Vec.load(_file(tmp, _RANDOM, "bad.fe"))
+
+
+@case
+def model_load_empty(tmp):
+    import fastembed
+    fastembed.Word2Vec.load(_file(tmp, b"", "bad.fe"))
+
+
+@case
+def model_load_truncated(tmp):
+    import fastembed
+    _, data = _saved_model(tmp)
+    fastembed.Word2Vec.load(_file(tmp, data[: len(data) // 2], "bad.fe"))
+
+
+@case
+def model_load_missing_params(tmp):
+    import fastembed
+    import numpy as np
+    fastembed.Word2Vec.load(_npz(tmp, params=np.frombuffer(b'{"format": "fastembed-word2vec"}', dtype=np.uint8)))
+
+
+@case
+def model_load_params_not_a_dict(tmp):
+    import fastembed
+    import numpy as np
+    fastembed.Word2Vec.load(_npz(tmp, params=np.frombuffer(b"[1, 2]", dtype=np.uint8)))
+
+
+@case
+def model_load_wrong_matrix_shape(tmp):
+    import fastembed
+    import numpy as np
+    path, _ = _saved_model(tmp)
+    with np.load(path) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["syn0"] = arrays["syn0"][:2, :8]  # fewer rows than words, narrower than vector_size
+    fastembed.Word2Vec.load(_npz(tmp, **arrays))
+
+
 # ------------------------------------------------------------------ the child's side
 def _child(names):
     import fastembed  # noqa: F401  (imported once, before the first case)
     for name in names:
         print(json.dumps({"case": name, "start": True}), flush=True)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 result = {"case": name, "value": CASES[name](tmp)}
             except BaseException as e:  # noqa: B902 - report everything, even KeyboardInterrupt
                 result = {"case": name, "error": type(e).__name__,
                           "mro": [c.__name__ for c in type(e).__mro__], "message": str(e)}
+        # How much this case raised the process's peak memory (KiB on Linux).
+        result["peak_growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
         print(json.dumps(result, default=repr), flush=True)
 
 
@@ -573,6 +771,59 @@ def test_one_word_repeated(outcomes):
 def test_window_larger_than_corpus(outcomes):
     v = _value(outcomes, "huge_window_tiny_corpus")
     assert v["words"] == [sum(v["counts"])] and v["finite"]
+
+
+@pytest.mark.parametrize("name, exc, pattern", [
+    ("w2v_random_bytes_text", ValueError, r"bad word2vec header"),
+    ("w2v_random_bytes_binary", ValueError, r"bad word2vec header"),
+    ("w2v_random_body", EOFError, r"v\.txt: header declares 300 vectors of 50 dimensions but the file can hold at most"),
+    ("w2v_truncated_binary", EOFError, r"file ends inside the vector of record 2 of 2"),
+    ("w2v_truncated_text", EOFError, r"file ends after 2 of 3 vectors"),
+    ("w2v_missing_header", ValueError, r"bad word2vec header .*'the 0\.1 0\.2 0\.3'"),
+    ("w2v_empty_file", EOFError, r"empty file"),
+    ("w2v_short_row", ValueError, r"line 4: expected 3 values, found 2"),
+    ("w2v_long_row", ValueError, r"line 3: more than 2 values"),
+    ("w2v_not_a_number", ValueError, r"line 3: value 2 is not a number: 'five'"),
+    ("w2v_non_utf8_word_strict", UnicodeDecodeError, r"word #1 of .*unicode_errors='replace'"),
+    ("w2v_header_huge_count", EOFError, r"header declares 1000000000000 vectors"),
+    ("w2v_header_huge_count_binary", EOFError, r"header declares 1000000000000 vectors"),
+    ("w2v_header_huge_dim", ValueError, r"1000000000 dimensions \(must be 1\.\.16777216\)"),
+    ("w2v_header_big_dim_few_bytes", EOFError, r"header declares 2 vectors of 10000000 dimensions"),
+    ("w2v_header_negative", ValueError, r"bad word2vec header"),
+    ("w2v_header_overflow", ValueError, r"bad word2vec header"),
+    ("w2v_truncated_gz", ValueError, r"cannot decompress"),
+    ("w2v_missing_file", FileNotFoundError, r"nope\.bin"),
+    ("kv_load_random_bytes", ValueError, r"not a fastembed KeyedVectors file"),
+    ("kv_load_word2vec_file", ValueError, r"not a fastembed KeyedVectors file"),
+    ("model_load_random_bytes", ValueError, r"not a fastembed Word2Vec model file"),
+])
+def test_bad_vector_files(outcomes, name, exc, pattern):
+    _raised(outcomes, name, exc, pattern)
+    # No allocation sized by a lying header: the case may not raise the peak by 100 MB.
+    assert outcomes[name]["peak_growth_mb"] < 100, outcomes[name]
+
+
+# Word2Vec.load lets other exceptions than ValueError escape on damaged files (BadZipFile,
+# EOFError, KeyError, AttributeError) and accepts matrices of the wrong shape; see the
+# reliability report for the fix in model.py.  Delete this marker with the fix.
+MODEL_LOAD_BUG = pytest.mark.xfail(strict=True, reason="Word2Vec.load: not every damaged file gives ValueError")
+
+
+@MODEL_LOAD_BUG
+@pytest.mark.parametrize("name", ["model_load_empty", "model_load_truncated", "model_load_missing_params",
+                                  "model_load_params_not_a_dict", "model_load_wrong_matrix_shape"])
+def test_damaged_model_files(outcomes, name):
+    _raised(outcomes, name, ValueError, r"fastembed Word2Vec model file|shape|does not match")
+
+
+def test_odd_but_valid_vector_files(outcomes):
+    v = _value(outcomes, "w2v_non_utf8_word_replace")
+    assert v["keys"] == ["caf\ufffd", "ok"] and v["vectors"] == [[1, 2], [3, 4]]
+    v = _value(outcomes, "w2v_odd_values")  # as numpy.float32(str) reads them
+    inf = float("inf")
+    assert v["keys"] == ["a", "b", "c"]
+    assert v["vectors"][0] == [inf, -inf] and v["vectors"][1][1] == -inf and v["vectors"][2] == [1.5, 0.0]
+    assert v["vectors"][1][0] != v["vectors"][1][0]  # nan
 
 
 # ------------------------------------------------------------------------ determinism

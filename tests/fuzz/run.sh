@@ -44,6 +44,7 @@ for f in "$HERE"/fuzz_*.cpp; do TARGETS="$TARGETS $(basename "$f" .cpp)"; done
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 FLAGS="-std=c++17 -O1 -g $SAN -I$ROOT/cpp -I$HERE"
 mkdir -p "$OUT/obj" "$OUT/bin"
+rm -f "$OUT"/bin/fuzz_*
 echo "fuzz: building with $($CXX --version | head -1)"
 objs=""
 for s in $CORE_SOURCES; do

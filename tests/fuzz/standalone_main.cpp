@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
     }
     closedir(d);
   }
-  // The empty input too: every target must accept it.
+  // The empty input too (as a null pointer: the core must not pass it to memchr and the like).
   LLVMFuzzerTestOneInput(nullptr, 0);
   std::printf("%s: replayed %d inputs\n", argv[0], runs + 1);
   return errors ? 1 : 0;

@@ -26,7 +26,14 @@ if [ ! -x "$OUT/venv/bin/python" ]; then
   "$PYTHON" -m venv --system-site-packages "$OUT/venv"
 fi
 echo "sanitize: building the extension with -fsanitize=address,undefined"
-"$OUT/venv/bin/pip" install --no-build-isolation --no-deps --no-index -q \
+# Build with the interpreter's own scikit-build-core and pybind11 when it has them (offline);
+# otherwise let pip fetch them into an isolated build environment.
+if "$OUT/venv/bin/python" -c "import scikit_build_core, pybind11" 2>/dev/null; then
+  PIP_MODE="--no-build-isolation --no-index"
+else
+  PIP_MODE=""
+fi
+"$OUT/venv/bin/pip" install $PIP_MODE --no-deps -q \
   -C build-dir="$OUT/cmake" \
   -C cmake.build-type=RelWithDebInfo \
   -C cmake.define.CMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
@@ -41,7 +48,7 @@ case "$EXT" in
   "$OUT"/venv/*) ;;
   *) echo "sanitize: fastembed._core resolves to $EXT, not the sanitized build" >&2; exit 1 ;;
 esac
-ldd "$EXT" | grep -q libasan || { echo "sanitize: $EXT is not linked with libasan" >&2; exit 1; }
+ldd "$EXT" | grep libasan >/dev/null || { echo "sanitize: $EXT is not linked with libasan" >&2; exit 1; }
 
 LOGS=$OUT/logs
 rm -rf "$LOGS"
@@ -56,17 +63,25 @@ fail() {
   exit 1
 }
 
+echo "sanitize: extension built (${SECONDS}s)"
+
 # --- 1. fuzz inputs through the core, without libFuzzer ----------------------------------
 FUZZ=$ROOT/tests/fuzz
 CORE="text.cpp vocab.cpp corpus_count.cpp file_chunks.cpp"
 [ -f "$ROOT/cpp/w2v_format.cpp" ] && CORE="$CORE w2v_format.cpp"
 mkdir -p "$OUT/replay"
-srcs=""
-for s in $CORE; do srcs="$srcs $ROOT/cpp/$s"; done
+rm -f "$OUT"/replay/fuzz_*
+GXX="g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -I$ROOT/cpp -I$FUZZ"
+objs=""
+for s in $CORE standalone_main.cpp; do
+  src=$ROOT/cpp/$s
+  [ "$s" = standalone_main.cpp ] && src=$FUZZ/$s
+  $GXX -c "$src" -o "$OUT/replay/${s%.cpp}.o" &
+  objs="$objs $OUT/replay/${s%.cpp}.o"
+done
+wait
 for f in "$FUZZ"/fuzz_*.cpp; do
-  t=$(basename "$f" .cpp)
-  g++ -std=c++17 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -I"$ROOT/cpp" -I"$FUZZ" "$f" "$FUZZ/standalone_main.cpp" $srcs -o "$OUT/replay/$t" &
+  $GXX "$f" $objs -o "$OUT/replay/$(basename "$f" .cpp)" &
 done
 wait
 for f in "$FUZZ"/fuzz_*.cpp; do
@@ -76,16 +91,18 @@ for f in "$FUZZ"/fuzz_*.cpp; do
     fail "replaying the fuzz inputs of $t"
 done
 
+echo "sanitize: fuzz inputs replayed (${SECONDS}s)"
+
 # --- 2. pytest under the sanitizers ------------------------------------------------------
 cd "$ROOT"
 set +e
 LD_PRELOAD="$LIBASAN $LIBUBSAN" "$OUT/venv/bin/python" -m pytest -q -p no:cacheprovider \
   tests/test_tables.py tests/test_vocab.py tests/test_corpus.py tests/sanitize/test_sanitize_modes.py \
-  tests/test_bad_inputs.py tests/test_fuzz_regressions.py \
+  tests/test_bad_inputs.py tests/test_fuzz_regressions.py tests/test_io.py tests/test_vectors.py \
   "tests/test_train.py" -k "not rank_sanity and not test_training_with_each_kernel and not matches_file_mode_quality and not loss_positive_and_falling" \
   "$@"
 rc=$?
 set -e
 [ -z "$(ls -A "$LOGS")" ] || fail "sanitizer reports above"
 [ $rc -eq 0 ] || fail "pytest exited with $rc"
-echo "sanitize: no sanitizer report"
+echo "sanitize: no sanitizer report (${SECONDS}s in all)"
