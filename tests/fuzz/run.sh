@@ -73,20 +73,26 @@ run_one() {
     "$corpus" "$HERE/seeds/$t" "$HERE/regressions/$t" >"$OUT/$t.log" 2>&1
 }
 status=0
-running=0
-for t in $TARGETS; do
-  mkdir -p "$HERE/seeds/$t" "$HERE/regressions/$t"
-  ( run_one "$t" && echo ok >"$OUT/$t.status" || echo failed >"$OUT/$t.status" ) &
-  running=$((running + 1))
-  if [ "$running" -ge "$JOBS" ]; then wait -n || true; running=$((running - 1)); fi
+# Batches of JOBS targets at a time, each target alone on a core.
+set -- $TARGETS
+while [ $# -gt 0 ]; do
+  for _ in $(seq "$JOBS"); do
+    [ $# -gt 0 ] || break
+    t=$1
+    shift
+    mkdir -p "$HERE/seeds/$t" "$HERE/regressions/$t"
+    ( run_one "$t" && echo ok >"$OUT/$t.status" || echo failed >"$OUT/$t.status" ) &
+  done
+  wait
 done
-wait
 
 for t in $TARGETS; do
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$OUT/$t.log" | grep -o '[0-9]*$' || true)
+  done_line=$(grep -o '^Done [0-9]* runs in [0-9]* second' "$OUT/$t.log" | tail -1 || true)
+  execs=$(echo "$done_line" | awk '{print $2}')
+  secs=$(echo "$done_line" | awk '{print $5}')
   cov=$(grep -o 'cov: [0-9]*' "$OUT/$t.log" | tail -1 || true)
   if [ "$(cat "$OUT/$t.status")" = ok ]; then
-    echo "fuzz: $t: ${execs:-?} executions in ${SECS}s, $cov, no failure"
+    echo "fuzz: $t: ${execs:-?} executions in ${secs:-?}s, $cov, no failure"
   else
     status=1
     echo "fuzz: $t FAILED; log tail:"
