@@ -10,7 +10,7 @@ import bz2
 import gzip
 import lzma
 import os
-from typing import IO, Iterator, List, NamedTuple, Optional, Union
+from typing import IO, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -174,9 +174,27 @@ class PathLineSentences:
 
 def read_blocks(path: PathLike, block_size: int = 1 << 20) -> Iterator[bytes]:
     """The decompressed bytes of a corpus file, in blocks."""
-    with open_binary(path) as f:
-        while True:
-            block = f.read(block_size)
-            if not block:
-                return
-            yield block
+    for block, _ in read_blocks_with_position(path, block_size):
+        yield block
+
+
+def read_blocks_with_position(path: PathLike, block_size: int = 1 << 20) -> Iterator[Tuple[bytes, float]]:
+    """Like :func:`read_blocks`, with the share of the file (compressed bytes) read so far."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"corpus file not found: {path!r}")
+    size = max(os.path.getsize(path), 1)
+    opener = _COMPRESSED.get(os.path.splitext(path)[1].lower())
+    with open(path, "rb") as raw:
+        f = opener(raw, "rb") if opener else raw
+        try:
+            while True:
+                block = f.read(block_size)
+                if not block:
+                    return
+                yield block, min(1.0, raw.tell() / size)
+        finally:
+            if f is not raw:
+                f.close()

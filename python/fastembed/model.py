@@ -13,7 +13,7 @@ import numpy as np
 from . import _core
 from . import _validate as V
 from ._atomic import atomic_write
-from .corpus import NativePlan, is_compressed, native_plan, read_blocks
+from .corpus import NativePlan, is_compressed, native_plan, read_blocks, read_blocks_with_position
 from .vectors import KeyedVectors
 
 logger = logging.getLogger("fastembed")
@@ -135,23 +135,24 @@ class Word2Vec:
         _check_corpus(corpus_iterable, corpus_file)
         V.check_int("progress_per", progress_per, 1)
         plan = native_plan(corpus_iterable) if corpus_iterable is not None else None
+        if corpus_file is not None and is_compressed(_check_file(corpus_file)):
+            plan = NativePlan([os.fspath(corpus_file)], True, 0)
         counter = _core.CorpusCounter(self.max_vocab_size or 0, self.unicode_errors,
                                       plan.newline_ends if plan else True, plan.max_words if plan else 0)
         start = time.perf_counter()
         if plan is not None:
-            for path in plan.paths:
-                for block in read_blocks(path):
+            last = time.perf_counter()
+            for i, path in enumerate(plan.paths):
+                for block, position in read_blocks_with_position(path):
                     counter.feed(block)
+                    if time.perf_counter() - last >= 1.0:
+                        last = time.perf_counter()
+                        self._report_scan((i + position) / len(plan.paths))
                 counter.finish()
         elif corpus_file is not None:
             path = _check_file(corpus_file)
-            if is_compressed(path):
-                for block in read_blocks(path):
-                    counter.feed(block)
-                counter.finish()
-            else:
-                size = max(os.path.getsize(path), 1)
-                counter.count_file(path, lambda done: self._report_scan(done / size))
+            size = max(os.path.getsize(path), 1)
+            counter.count_file(path, lambda done: self._report_scan(done / size))
         else:
             offset = 0
             next_log = progress_per
@@ -181,7 +182,8 @@ class Word2Vec:
             self.corpus_count = V.check_int("corpus_count", corpus_count, 0)
 
     def _report_scan(self, fraction: float) -> None:
-        logger.info("vocabulary scan: %.0f%%", 100 * fraction)
+        # `live`: on a terminal the CLI's progress line shows it in place instead of a new line.
+        logger.info("vocabulary scan: %.0f%%", 100 * fraction, extra={"live": True})
 
     def _finish_vocab(self, counter: Any, seconds: float) -> None:
         if counter.total_words == 0:
@@ -385,33 +387,56 @@ class Word2Vec:
 
     @classmethod
     def load(cls, path: PathLike) -> "Word2Vec":
-        """Load a model written by :meth:`save`."""
+        """Load a model written by :meth:`save`.  A damaged or foreign file raises
+        ``ValueError`` (never a crash, never code execution: the file is not a pickle)."""
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileNotFoundError(f"model file not found: {path!r}")
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"expected a model file, got a directory: {path!r}")
         try:
-            with np.load(path, allow_pickle=False) as z:
-                data = {k: z[k] for k in z.files}
-            params = json.loads(bytes(data["params"]).decode("utf-8"))
-        except (OSError, ValueError, KeyError) as e:
-            raise ValueError(f"{path!r} is not a fastembed Word2Vec model file: {e}") from None
-        if params.get("format") != _FORMAT:
-            raise ValueError(f"{path!r} is not a fastembed Word2Vec model file")
-        model = cls(**{k: params[k] for k in _PARAMS})
+            return cls._from_arrays(path)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{path!r} is not a valid fastembed Word2Vec model file: {e}") from None
+        except MemoryError:
+            raise
+        except Exception as e:  # zipfile, JSON, decoding and shape errors of a damaged file
+            raise ValueError(f"{path!r} is not a valid fastembed Word2Vec model file: "
+                             f"{type(e).__name__}: {e}") from None
+
+    @classmethod
+    def _from_arrays(cls, path: str) -> "Word2Vec":
+        with np.load(path, allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+        params = json.loads(bytes(data["params"]).decode("utf-8"))
+        if not isinstance(params, dict) or params.get("format") != _FORMAT:
+            raise ValueError("not a fastembed Word2Vec model (format marker missing)")
+        if params.get("version") != _FORMAT_VERSION:
+            raise ValueError(f"unsupported model file version {params.get('version')!r}")
+        model = cls(**{k: params[k] for k in _PARAMS})  # re-validates every parameter
         blob = bytes(data["words"])
-        lengths = data["word_lengths"]
-        ends = np.cumsum(lengths)
-        words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends.tolist(), lengths.tolist())]
-        vocab = _core.Vocab(words, data["counts"])
-        model._set_vocab(vocab)
-        model.corpus_count = params["corpus_count"]
-        model.corpus_total_words = params["corpus_total_words"]
-        model.epoch_losses = list(params["epoch_losses"])
-        model.train_count = params["train_count"]
-        model.effective_min_count = params["effective_min_count"]
+        lengths = np.asarray(data["word_lengths"], dtype=np.int64)
+        counts = np.asarray(data["counts"], dtype=np.int64)
+        if lengths.ndim != 1 or (lengths < 0).any() or int(lengths.sum()) != len(blob) or counts.shape != lengths.shape:
+            raise ValueError("the vocabulary arrays do not fit together")
+        ends = np.cumsum(lengths).tolist()
+        words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends, lengths.tolist())]
+        n, stride = len(words), _stride(model.vector_size)
+        expected = {"syn0": (n, stride), "syn1neg": (n, stride) if model.negative else None,
+                    "syn1": (max(n - 1, 1), stride) if model.hs else None}
+        for name, shape in expected.items():
+            got = data[name].shape if name in data else None
+            if got != shape or (name in data and data[name].dtype != np.float32):
+                raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
+        model._set_vocab(_core.Vocab(words, counts))
+        model.corpus_count = int(params["corpus_count"])
+        model.corpus_total_words = int(params["corpus_total_words"])
+        model.epoch_losses = [float(x) for x in params["epoch_losses"]]
+        model.train_count = int(params["train_count"])
+        model.effective_min_count = int(params["effective_min_count"])
         model._syn0 = _copy_aligned(data["syn0"])
-        model.syn1neg = _copy_aligned(data["syn1neg"]) if "syn1neg" in data else None
-        model.syn1 = _copy_aligned(data["syn1"]) if "syn1" in data else None
+        model.syn1neg = _copy_aligned(data["syn1neg"]) if model.negative else None
+        model.syn1 = _copy_aligned(data["syn1"]) if model.hs else None
         model.wv.vectors = model._syn0[:, : model.vector_size]
         return model
 
