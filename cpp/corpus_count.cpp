@@ -6,10 +6,13 @@
 #include <system_error>
 #include <vector>
 
+#include "file_chunks.h"
+
 namespace fe {
 
 void CorpusCounter::count_file(const std::string& path, std::atomic<uint64_t>* bytes_done,
                                const std::atomic<bool>* stop) {
+  regular_file_size(path);  // checked before fopen, which would block on a pipe with no writer
   std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw std::system_error(errno, std::generic_category(), "cannot open corpus file '" + path + "'");
   std::vector<char> buf(1 << 22);

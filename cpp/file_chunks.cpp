@@ -17,11 +17,18 @@ static std::system_error io_error(const std::string& what, const std::string& pa
   return std::system_error(errno, std::generic_category(), what + " '" + path + "'");
 }
 
-FileChunks::FileChunks(const std::string& path, uint64_t chunk_bytes) : path_(path) {
+uint64_t regular_file_size(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) throw io_error("cannot open corpus file", path);
   if (S_ISDIR(st.st_mode)) throw std::invalid_argument("corpus_file is a directory: '" + path + "'");
-  size_ = static_cast<uint64_t>(st.st_size);
+  if (!S_ISREG(st.st_mode))
+    throw std::invalid_argument("corpus_file is not a regular file (a pipe or a device?): '" + path +
+                                "'; it is read once per epoch, so save the text to a file first");
+  return static_cast<uint64_t>(st.st_size);
+}
+
+FileChunks::FileChunks(const std::string& path, uint64_t chunk_bytes) : path_(path) {
+  size_ = regular_file_size(path);
   chunk_ = chunk_bytes ? chunk_bytes : 1;
   count_ = size_ ? (size_ + chunk_ - 1) / chunk_ : 0;
 }

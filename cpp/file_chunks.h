@@ -7,6 +7,11 @@
 
 namespace fe {
 
+// The size of the regular file at path.  Throws std::system_error when it cannot be stat'ed
+// and std::invalid_argument for a folder, pipe or device: file mode reads a corpus once per
+// epoch in byte ranges, so a pipe would hang the second open and /dev/zero never ends.
+uint64_t regular_file_size(const std::string& path);
+
 class FileChunks {
  public:
   FileChunks(const std::string& path, uint64_t chunk_bytes);

@@ -36,8 +36,8 @@ const char* tokenize(const char* p, const char* end, bool final, OnWord&& on_wor
       c = static_cast<unsigned char>(*p);
       if (is_space(c)) break;
       if (c >= 0x80) {
-        high = 0x80;
         if ((skip = unicode_space_len(p, end)) != 0) break;
+        high = 0x80;  // only the word's own bytes: not the Unicode space that ends it
       }
       ++p;
     }

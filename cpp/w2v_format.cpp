@@ -116,7 +116,7 @@ bool parse_text_values(const char* p, const char* end, int64_t dim, float* out,
 W2VStatus parse_w2v_header(const char* data, std::size_t size, W2VHeader* out) {
   const char* p = data;
   const char* end = data + size;
-  const char* nl = static_cast<const char*>(std::memchr(data, '\n', size));
+  const char* nl = size ? static_cast<const char*>(std::memchr(data, '\n', size)) : nullptr;  // data may be null
   const char* line_end = nl ? nl : end;
   int64_t values[2] = {0, 0};
   int found = 0;

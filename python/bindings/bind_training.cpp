@@ -70,6 +70,7 @@ void walk_sentences(py::handle batch, uint64_t offset, OnWord&& on_word, OnEnd&&
                            ", not a list of str words (split it into words first, e.g. line.split())");
     PyObject* fast = PySequence_Fast(s.ptr(), "");
     if (!fast) {
+      if (!PyErr_ExceptionMatches(PyExc_TypeError)) throw py::error_already_set();  // the sentence's own error
       PyErr_Clear();
       throw py::type_error("sentence " + std::to_string(offset + i) + " is a " +
                            std::string(Py_TYPE(s.ptr())->tp_name) + ", not a list of str words");
