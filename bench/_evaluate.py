@@ -73,6 +73,14 @@ def _unit_rows(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return vecs, norms, vecs / safe[:, None]
 
 
+def _unit64(rows: np.ndarray) -> np.ndarray:
+    """Unit rows normalised in float64 then rounded to float32, as gensim's matutils.unitvec
+    (dnrm2 + dscal) does: keeps cosine values bit-identical, so rank ties fall the same way."""
+    d = np.asarray(rows, dtype=np.float64)
+    n = np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
+    return (d * (1.0 / np.where(n > 0, n, 1.0))).astype(np.float32)
+
+
 def read_analogies(path: Path | str) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
     """Parse questions-words.txt into [(section, [(A, B, C, EXPECTED) upper-cased])].
     Lines that do not hold exactly four words are skipped, as gensim does."""
@@ -120,9 +128,7 @@ def evaluate_analogies(index_to_key: Sequence[str], vectors: np.ndarray, path: P
             ib = np.array([vocab[q[1]] for q in batch])
             ic = np.array([vocab[q[2]] for q in batch])
             # mean of unit vectors with weights +1 (b), +1 (c), -1 (a), re-normalised
-            query = ((unit[ib] + unit[ic]) - unit[ia]).astype(np.float64) / 3.0
-            qnorm = np.linalg.norm(query, axis=1, keepdims=True)
-            query = (query / np.where(qnorm > 0, qnorm, 1.0)).astype(np.float32)
+            query = _unit64(((unit[ib] + unit[ic]) - unit[ia]).astype(np.float64) / 3.0)
             # cosine of every candidate with every query: raw rows / norms, as gensim computes
             scores = (raw @ query.T) / safe_norms[:, None]
             for j, q in enumerate(batch):
@@ -190,10 +196,10 @@ def evaluate_pairs(index_to_key: Sequence[str], vectors: np.ndarray, path: Path 
         if a not in vocab or b not in vocab:
             oov += 1
             continue
-        va = vecs[vocab[a]].astype(np.float64)
-        vb = vecs[vocab[b]].astype(np.float64)
+        ua = _unit64(vecs[vocab[a]][None, :])[0]
+        ub = _unit64(vecs[vocab[b]][None, :])[0]
         gold.append(score)
-        model.append(float(va @ vb / (np.linalg.norm(va) * np.linalg.norm(vb))))
+        model.append(float(np.dot(ua, ub)))  # float32 dot of float32 unit vectors, as gensim
     if not gold:
         raise ValueError(f"no word pair of {path} is in the vocabulary")
     return PairResult(spearman(gold, model), len(gold), oov)
