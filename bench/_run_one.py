@@ -35,14 +35,22 @@ def _version(dist: str) -> str | None:
         return None
 
 
-def _timed_vocab_and_train(model: Any, vocab_kwargs: dict, train_kwargs: Callable[[Any], dict]) -> tuple[float, float]:
-    """build_vocab then train, each timed; train kwargs may depend on the built vocabulary."""
+def _cpu_seconds() -> float:
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _timed_vocab_and_train(model: Any, vocab_kwargs: dict, train_kwargs: Callable[[Any], dict]) -> tuple[float, float, float]:
+    """build_vocab then train, each timed; train kwargs may depend on the built vocabulary.
+    Also returns the CPU seconds (all threads) of the training phase: on a machine shared with
+    other jobs, CPU time stays meaningful when wall time does not."""
     t0 = time.perf_counter()
     model.build_vocab(**vocab_kwargs)
     t1 = time.perf_counter()
+    c1 = _cpu_seconds()
     model.train(**train_kwargs(model))
     t2 = time.perf_counter()
-    return t1 - t0, t2 - t1
+    return t1 - t0, t2 - t1, _cpu_seconds() - c1
 
 
 def _run_w2v_like(lib: Any, corpus_cls: Any, spec: dict) -> dict:
@@ -51,13 +59,13 @@ def _run_w2v_like(lib: Any, corpus_cls: Any, spec: dict) -> dict:
     model = lib.Word2Vec(**settings)
     if spec["tool"].endswith("-file"):
         path = spec["one_line"] if spec["tool"].startswith("fastembed") else spec["lines"]
-        vocab_s, train_s = _timed_vocab_and_train(
+        vocab_s, train_s, train_cpu = _timed_vocab_and_train(
             model, {"corpus_file": path},
             lambda m: {"corpus_file": path, "total_words": m.corpus_total_words, "epochs": m.epochs})
         corpus_path = path
     else:
         corpus = corpus_cls(spec["one_line"])
-        vocab_s, train_s = _timed_vocab_and_train(
+        vocab_s, train_s, train_cpu = _timed_vocab_and_train(
             model, {"corpus_iterable": corpus},
             lambda m: {"corpus_iterable": corpus, "total_examples": m.corpus_count, "epochs": m.epochs})
         corpus_path = spec["one_line"]
@@ -67,6 +75,7 @@ def _run_w2v_like(lib: Any, corpus_cls: Any, spec: dict) -> dict:
         "vectors": model.wv.vectors,
         "vocab_seconds": vocab_s,
         "train_seconds": train_s,
+        "train_cpu_seconds": train_cpu,
         "corpus_words": int(model.corpus_total_words),
         "corpus_file": corpus_path,
     }
@@ -93,12 +102,14 @@ def _run_fasttext(spec: dict) -> dict:
     import fasttext
     s = spec["settings"]
     t0 = time.perf_counter()
+    c0 = _cpu_seconds()
     model = fasttext.train_unsupervised(
         spec["one_line"], model="skipgram" if s["sg"] else "cbow", lr=s["alpha"], dim=s["vector_size"],
         ws=s["window"], epoch=s["epochs"], minCount=s["min_count"], neg=s["negative"] or 5,
         loss="hs" if s["hs"] else "ns", t=s["sample"], thread=s["workers"], minn=0, maxn=0,
         wordNgrams=1, bucket=0, verbose=0)
     total = time.perf_counter() - t0
+    cpu = _cpu_seconds() - c0
     words = model.get_words()
     return {
         "model": model,
@@ -106,6 +117,7 @@ def _run_fasttext(spec: dict) -> dict:
         "vectors": model.get_input_matrix()[: len(words)],
         "vocab_seconds": None,
         "train_seconds": total,
+        "train_cpu_seconds": cpu,
         "train_includes_vocab": True,
         "corpus_words": spec["corpus_words"],
         "corpus_file": spec["one_line"],
@@ -125,6 +137,7 @@ RUNNERS = {
 def run(spec: dict) -> dict:
     """Train, measure, evaluate; return the JSON-ready record."""
     base_rss = _peak_rss_mb()
+    load_before = os.getloadavg()[0]
     res = RUNNERS[spec["tool"]](spec)
     peak_train = _peak_rss_mb()
     epochs = spec["settings"]["epochs"]
@@ -145,6 +158,13 @@ def run(spec: dict) -> dict:
         "words_per_sec": res["corpus_words"] * epochs / train_s,
         "peak_rss_mb": peak_train,
         "start_rss_mb": base_rss,
+        "train_cpu_seconds": res["train_cpu_seconds"],
+        # CPU-normalised speed: words per CPU-second over all threads
+        "words_per_cpu_sec": res["corpus_words"] * epochs / res["train_cpu_seconds"],
+        # 1-minute load average before/after: a value above the thread count means the machine
+        # was shared and wall-clock figures are pessimistic
+        "loadavg_before": load_before,
+        "loadavg_after": os.getloadavg()[0],
     }
     if res.get("train_includes_vocab"):
         record["train_includes_vocab"] = True

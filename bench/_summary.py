@@ -44,6 +44,10 @@ def _fmt(x: float | None, spec: str) -> str:
     return "—" if x is None else format(x, spec)
 
 
+def _ratio(a: float | None, b: float | None) -> str:
+    return "—" if not a or not b else f"{a / b:.2f}×"
+
+
 def latest(records: list[dict]) -> dict[tuple[str, str, int], dict]:
     """The last record (file order) for each (mode, tool, threads)."""
     out: dict[tuple[str, str, int], dict] = {}
@@ -57,14 +61,15 @@ def table(records: list[dict]) -> str:
     rows = sorted(latest(records).items(),
                   key=lambda kv: (_order(MODE_ORDER, kv[0][0]), -kv[0][2], _order(TOOL_ORDER, kv[0][1])))
     lines = [
-        "| mode | tool | threads | epochs | wall s | vocab s | train s | words/s | analogy % (coverage %) | WS353 ρ | SimLex ρ | peak RSS MB |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| mode | tool | threads | epochs | wall s | vocab s | train s | words/s | words/CPU-s | analogy % (coverage %) | WS353 ρ | SimLex ρ | peak RSS MB |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (mode, tool, threads), r in rows:
+        wpc = r.get("words_per_cpu_sec")
         lines.append(
             f"| {mode} | {tool} | {threads} | {r['settings'].get('epochs')} | {r['wall_seconds']:.1f} "
             f"| {_fmt(r.get('vocab_seconds'), '.1f')} | {r['train_seconds']:.1f} "
-            f"| {r['words_per_sec'] / 1e3:,.0f}k "
+            f"| {r['words_per_sec'] / 1e3:,.0f}k | {_fmt(wpc and wpc / 1e3, ',.0f')}{'k' if wpc else ''} "
             f"| {100 * r['analogy_accuracy']:.1f} ({100 * r['analogy_coverage']:.0f}) "
             f"| {r['ws353_spearman']:.3f} | {r['simlex_spearman']:.3f} | {r['peak_rss_mb']:.0f} |")
     return "\n".join(lines)
@@ -88,13 +93,14 @@ def ratios(records: list[dict]) -> str:
     if not best:
         return "(no run measured a tool together with gensim-file)"
     lines = [
-        f"| mode | tool vs {BASELINE} | threads | words/s ratio | wall ratio | peak RSS ratio | analogy Δ pp | WS353 Δ | SimLex Δ |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| mode | tool vs {BASELINE} | threads | words/s ratio | words/CPU-s ratio | wall ratio | peak RSS ratio | analogy Δ pp | WS353 Δ | SimLex Δ |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (mode, tool, threads), (r, b) in sorted(
             best.items(), key=lambda kv: (_order(MODE_ORDER, kv[0][0]), -kv[0][2], _order(TOOL_ORDER, kv[0][1]))):
         lines.append(
             f"| {mode} | {tool} | {threads} | {r['words_per_sec'] / b['words_per_sec']:.2f}× "
+            f"| {_ratio(r.get('words_per_cpu_sec'), b.get('words_per_cpu_sec'))} "
             f"| {r['wall_seconds'] / b['wall_seconds']:.2f}× | {r['peak_rss_mb'] / b['peak_rss_mb']:.2f}× "
             f"| {100 * (r['analogy_accuracy'] - b['analogy_accuracy']):+.1f} "
             f"| {r['ws353_spearman'] - b['ws353_spearman']:+.3f} | {r['simlex_spearman'] - b['simlex_spearman']:+.3f} |")
@@ -107,7 +113,12 @@ def summary(paths: Iterable[Path | str]) -> str:
     if not recs:
         return "(no successful runs found)"
     corpora = sorted({f"{r['corpus']} ({r['corpus_words']:,} words)" for r in recs})
-    head = f"Corpus: {', '.join(corpora)}\n\n"
+    busy = [r["loadavg_before"] for r in recs if r.get("loadavg_before") is not None]
+    head = f"Corpus: {', '.join(corpora)}\n"
+    if busy and max(busy) > max(r["settings"]["workers"] for r in recs):
+        head += (f"Warning: 1-minute load average up to {max(busy):.1f} before some runs: the machine was "
+                 "shared and wall-clock figures are pessimistic; words/CPU-s is less affected.\n")
+    head += "\n"
     return head + table(recs) + "\n\nSame-run ratios:\n\n" + ratios(recs)
 
 

@@ -78,6 +78,36 @@ def _tool_available(tool: str) -> str | None:
     return None
 
 
+def cpu_busy(interval: float = 2.0) -> float | None:
+    """Share (0..1) of all CPUs' time spent non-idle over ``interval`` seconds (Linux /proc/stat)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return idle, sum(fields)
+    try:
+        i0, t0 = sample()
+        time.sleep(interval)
+        i1, t1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1.0 - (i1 - i0) / (t1 - t0) if t1 > t0 else None
+
+
+def wait_until_idle(max_wait: float, threshold: float, log) -> float | None:
+    """Block until other processes use less than ``threshold`` of the CPUs (or ``max_wait``
+    seconds passed); returns the last measured busy share. Timings taken while other jobs run
+    on the same cores are pessimistic, so the lead can ask for a quiet machine."""
+    start = time.monotonic()
+    while True:
+        busy = cpu_busy()
+        if busy is None or busy < threshold or time.monotonic() - start >= max_wait:
+            if busy is not None and busy >= threshold:
+                log(f"  machine still {100 * busy:.0f}% busy after {max_wait:.0f} s; running anyway")
+            return busy
+        time.sleep(10)
+
+
 def run_one(spec: dict, timeout: float | None) -> dict:
     """Run _run_one.py in a subprocess; return its record or an error record."""
     cmd = [sys.executable, str(Path(__file__).resolve().parent / "_run_one.py"), json.dumps(spec)]
@@ -113,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check-eval", action="store_true",
                     help="gensim runs also score with gensim's own evaluation and record agreement")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per run (default: %(default)s)")
+    ap.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
+                    help="before each run wait up to SECONDS until the CPUs are < 15%% busy (shared machines)")
     ap.add_argument("--summary", type=Path, nargs="+", metavar="JSONL",
                     help="only print the markdown summary of these JSON-lines files")
     args = ap.parse_args(argv)
@@ -149,14 +181,18 @@ def main(argv: list[str] | None = None) -> int:
                 if tool in skipped:
                     continue
                 spec = {**base, "tool": tool, "mode": mode, "settings": settings_for(mode, workers, epochs)}
-                log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} ...")
+                busy = wait_until_idle(args.wait_idle, 0.15, log) if args.wait_idle > 0 else cpu_busy(1.0)
+                log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} "
+                    f"(CPUs {100 * (busy or 0):.0f}% busy before) ...")
                 rec = run_one(spec, args.timeout)
+                rec["cpu_busy_before"] = busy
                 if "error" in rec:
                     failures += 1
                     log(f"  FAILED: {rec['error']}")
                 else:
                     done.append(rec)
-                    log(f"  wall {rec['wall_seconds']:.1f} s, {rec['words_per_sec']:,.0f} words/s, "
+                    log(f"  wall {rec['wall_seconds']:.1f} s, {rec['words_per_sec']:,.0f} words/s "
+                        f"({rec['words_per_cpu_sec']:,.0f} per CPU-s), "
                         f"analogy {100 * rec['analogy_accuracy']:.1f}%, peak RSS {rec['peak_rss_mb']:.0f} MB")
                 line = json.dumps(rec)
                 print(line, flush=True)
