@@ -1,6 +1,7 @@
 // The Huffman tree over word counts used by hierarchical softmax.  Paths are stored flat,
 // so depth is unbounded (the C tool's fixed 40-entry arrays can overflow).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -1,6 +1,7 @@
 // A small, fast per-thread random generator (xoshiro-style quality is not needed; this is
 // splitmix64 seeding a xorshift64*), plus division-free bounded draws.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 
 namespace fe {

@@ -2,6 +2,7 @@
 // unigram^power distribution negatives are drawn from (an alias table: O(1) per draw,
 // 8 bytes a word, instead of the C tool's 400 MB table).
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -28,6 +29,8 @@ class AliasTable {
     const Cell& c = cells_[i];
     return static_cast<uint32_t>(r) < c.threshold ? i : c.alias;
   }
+  // {threshold, alias} pairs, for the kernels.
+  const uint32_t* cells_data() const { return reinterpret_cast<const uint32_t*>(cells_.data()); }
   // The exact probability of drawing each index (what the table encodes), for tests.
   std::vector<double> probabilities() const;
 

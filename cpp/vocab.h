@@ -1,6 +1,7 @@
 // Vocabulary: counting words from a corpus (with word2vec-style pruning when a size cap is
 // set), then the final, filtered and sorted vocabulary the trainer indexes.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>

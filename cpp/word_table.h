@@ -2,6 +2,8 @@
 // Words live in one arena so a lookup touches few cache lines.
 #pragma once
 #include <cstdint>
+#include <cstring>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,13 +24,18 @@ class WordTable {
   // Index of w, or -1 when absent.
   int64_t find(std::string_view w) const { return find_hashed(w, hash_bytes(w.data(), w.size())); }
   int64_t find_hashed(std::string_view w, uint64_t h) const {
-    size_t mask = slots_.size() - 1;
+    // A slot holds the hash's top 32 bits beside index + 1 (0 = empty), so a probe that
+    // meets another word rarely has to look at that word at all.
+    const size_t mask = slots_.size() - 1;
+    const uint64_t tag = h & 0xFFFFFFFF00000000ull;
     for (size_t s = h & mask;; s = (s + 1) & mask) {
-      int64_t idx = slots_[s];
-      if (idx < 0) return -1;
-      if (hashes_[idx] == h && lengths_[idx] == w.size() &&
-          std::memcmp(arena_.data() + offsets_[idx], w.data(), w.size()) == 0)
-        return idx;
+      const uint64_t slot = slots_[s];
+      if (slot == 0) return -1;
+      if ((slot & 0xFFFFFFFF00000000ull) == tag) {
+        const size_t idx = static_cast<size_t>(slot & 0xFFFFFFFFu) - 1;
+        if (lengths_[idx] == w.size() && std::memcmp(arena_.data() + offsets_[idx], w.data(), w.size()) == 0)
+          return static_cast<int64_t>(idx);
+      }
     }
   }
 
@@ -39,6 +46,7 @@ class WordTable {
     if (inserted) *inserted = found < 0;
     if (found >= 0) return static_cast<size_t>(found);
     size_t idx = offsets_.size();
+    if (idx >= 0xFFFFFFFEu) throw std::length_error("more than 4 billion distinct words");
     offsets_.push_back(arena_.size());
     lengths_.push_back(w.size());
     hashes_.push_back(h);
@@ -78,11 +86,11 @@ class WordTable {
   void place(size_t idx) {
     size_t mask = slots_.size() - 1;
     size_t s = hashes_[idx] & mask;
-    while (slots_[s] >= 0) s = (s + 1) & mask;
-    slots_[s] = static_cast<int64_t>(idx);
+    while (slots_[s] != 0) s = (s + 1) & mask;
+    slots_[s] = (hashes_[idx] & 0xFFFFFFFF00000000ull) | (idx + 1);
   }
   void rehash(size_t n) {
-    slots_.assign(n, -1);
+    slots_.assign(n, 0);
     for (size_t i = 0; i < offsets_.size(); ++i) place(i);
   }
 
@@ -90,7 +98,7 @@ class WordTable {
   std::vector<uint64_t> offsets_;
   std::vector<uint32_t> lengths_;
   std::vector<uint64_t> hashes_;
-  std::vector<int64_t> slots_;
+  std::vector<uint64_t> slots_;
 };
 
 }  // namespace fe

@@ -1,4 +1,11 @@
 """fastembed: fast, correct word2vec training with a gensim-compatible API."""
 from __future__ import annotations
 
+from .corpus import LineSentence, PathLineSentences, Text8Corpus
+from .model import TrainingProgress, Word2Vec
+from .vectors import KeyedVectors
+
 __version__ = "0.1.0"
+
+__all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "Text8Corpus", "PathLineSentences",
+           "TrainingProgress", "__version__"]

@@ -1,0 +1,62 @@
+// Counting words for the vocabulary: from a plain file (read in large blocks) or from bytes
+// streamed in by the caller (decompressed files), with the same tokenizer as training.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "text.h"
+#include "tokenizer.h"
+#include "vocab.h"
+
+namespace fe {
+
+// Normalises a word's bytes under the UTF-8 policy (only words with bytes >= 0x80 can change),
+// so counting and training map the same bytes to the same entry.
+inline std::string_view normalise_word(std::string_view w, bool high, Utf8Policy policy, std::string& scratch) {
+  if (!high || is_valid_utf8(w)) return w;
+  scratch = fix_utf8(w, policy);
+  return scratch;
+}
+
+class CorpusCounter {
+ public:
+  CorpusCounter(uint64_t max_vocab_size, Utf8Policy policy) : counter_(max_vocab_size), policy_(policy) {}
+
+  // Counts a whole plain file; `bytes_done` (if given) is advanced as it reads and `stop`
+  // (if given) ends the scan early.
+  void count_file(const std::string& path, std::atomic<uint64_t>* bytes_done = nullptr,
+                  const std::atomic<bool>* stop = nullptr);
+  // Streamed bytes (a decompressed file): feed in any pieces, then finish().
+  void feed(const char* p, size_t n);
+  void finish();
+  // One pre-split sentence (from a Python iterable).
+  void add_word(std::string_view w, bool high) {
+    std::string_view v = normalise_word(w, high, policy_, scratch_);
+    if (!v.empty()) {
+      counter_.add(v);
+      in_sentence_ = true;
+    }
+  }
+  // A word with a known count (a vocabulary file); no sentence is counted.
+  void add_word_count(std::string_view w, uint64_t n) {
+    std::string_view v = normalise_word(w, false, policy_, scratch_);
+    if (!v.empty() && n) counter_.add(v, n);
+  }
+  void end_sentence() {
+    if (in_sentence_) counter_.end_sentence();
+    in_sentence_ = false;
+  }
+
+  const WordCounter& counter() const { return counter_; }
+
+ private:
+  WordCounter counter_;
+  Utf8Policy policy_;
+  StreamTokenizer stream_;
+  std::string scratch_;
+  bool in_sentence_ = false;
+};
+
+}  // namespace fe

@@ -1,0 +1,67 @@
+// The interface between the trainer and its instruction-set-specific kernels.  Only plain
+// types cross it: every kernel translation unit is compiled with its own -m flags, and sharing
+// inline C++ templates between such units would let the linker pick an AVX copy for the
+// scalar path.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace fe {
+
+struct KernelModel {
+  float* syn0;     // input vectors, rows of `stride` floats (stride % 16 == 0, zero padding)
+  float* syn1neg;  // output vectors for negative sampling (or null)
+  float* syn1;     // inner-node vectors for hierarchical softmax (or null)
+  int stride;
+  // Sub-sampling: keep word w iff a 32-bit uniform draw < keep_threshold[w] (2^32 = always).
+  const uint64_t* keep_threshold;
+  // Negative sampling alias table: per word {threshold, alias} pairs.
+  const uint32_t* alias_cells;
+  uint32_t vocab_size;
+  // Hierarchical softmax paths (see huffman.h).
+  const uint64_t* hs_offsets;
+  const uint8_t* hs_codes;
+  const int32_t* hs_points;
+  const float* sigmoid_table;  // kSigmoidTableSize entries over [-kMaxExp, kMaxExp]
+  int sg, hs, negative, window, shrink_windows, cbow_mean, shared_negatives, compute_loss,
+      exact_sigmoid;
+};
+
+constexpr int kSigmoidTableSize = 1024;
+constexpr float kMaxExp = 6.0f;  // the C tool's MAX_EXP: scores beyond it are clipped
+
+// Per-thread scratch: buffers sized by the trainer, the random state and the loss tally.
+struct KernelScratch {
+  uint64_t rng;
+  double loss;        // float64 tally of this thread's loss (when compute_loss)
+  uint64_t examples;  // (input, output) pairs trained, for the loss average
+  int32_t* kept;      // capacity: the longest block the trainer hands over
+  int32_t* ctx;       // capacity: 2 * window
+  int32_t* outputs;   // capacity: negative + 1 + the deepest Huffman path
+  float* labels;      // same capacity as outputs
+  float* scores;      // outputs capacity * max(2 * window, 1)
+  float* coef;        // max(outputs capacity, 2 * window)
+  float** in_rows;    // 2 * window
+  float** out_rows;   // outputs capacity
+  float* err;         // 2 * window * stride floats (at least stride), 64-byte aligned
+  float* hidden;      // stride floats, 64-byte aligned
+  float* grad;        // stride floats, 64-byte aligned
+};
+
+struct KernelSet {
+  const char* name;
+  // Sub-samples one sentence block of in-vocabulary word ids and trains on it; returns
+  // the number of words kept.
+  size_t (*train_block)(const KernelModel& m, KernelScratch& s, const int32_t* words, size_t n,
+                        float alpha);
+  float (*dot)(const float* a, const float* b, int n);          // n % 16 == 0
+  void (*axpy)(float a, const float* x, float* y, int n);       // y += a * x
+};
+
+extern const KernelSet kKernelsScalar;
+#if FASTEMBED_HAVE_X86_KERNELS
+extern const KernelSet kKernelsAvx2;
+extern const KernelSet kKernelsAvx512;
+#endif
+
+}  // namespace fe

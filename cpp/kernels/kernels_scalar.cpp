@@ -1,0 +1,11 @@
+// Training kernels compiled for the scalar instruction set (flags set in CMakeLists.txt).
+#include "kernels/kernel_api.h"
+
+namespace fe {
+namespace kernels_scalar {
+#include "kernels/train_kernels.inc"
+}  // namespace kernels_scalar
+
+const KernelSet kKernelsScalar = {"scalar", &kernels_scalar::train_block, &kernels_scalar::dot_entry,
+                         &kernels_scalar::axpy_entry};
+}  // namespace fe

@@ -1,0 +1,18 @@
+#include "model_init.h"
+
+#include "rng.h"
+
+namespace fe {
+
+void init_input_vectors(float* syn0, const Vocab& vocab, int dim, int stride, uint64_t seed) {
+  const float scale = 1.0f / static_cast<float>(dim);
+  for (size_t i = 0; i < vocab.size(); ++i) {
+    std::string_view w = vocab.words.word(i);
+    Rng rng(hash_bytes(w.data(), w.size()) ^ (seed * 0xD1B54A32D192ED03ull));
+    float* row = syn0 + i * static_cast<size_t>(stride);
+    for (int d = 0; d < dim; ++d) row[d] = (rng.uniform() - 0.5f) * scale;
+    for (int d = dim; d < stride; ++d) row[d] = 0.0f;
+  }
+}
+
+}  // namespace fe

@@ -1,0 +1,372 @@
+#include "trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+#include "corpus_count.h"
+#include "rng.h"
+#include "simd_dispatch.h"
+
+namespace fe {
+
+namespace {
+constexpr size_t kBlockWords = 10000;        // the longest run of words handed to a kernel
+constexpr uint64_t kProgressWords = 10000;   // how often a worker publishes progress
+}  // namespace
+
+Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats)
+    : vocab_(vocab), cfg_(cfg), mats_(mats), kernels_(&active_kernels()) {
+  const size_t n = vocab.size();
+  if (n == 0) throw std::invalid_argument("cannot train: the vocabulary is empty");
+  if (mats.rows < n || !mats.syn0) throw std::invalid_argument("model matrices are smaller than the vocabulary");
+  if (mats.stride <= 0 || mats.stride % 16) throw std::invalid_argument("matrix stride must be a positive multiple of 16");
+  if (cfg.negative > 0 && !mats.syn1neg) throw std::invalid_argument("negative sampling needs syn1neg");
+  if (cfg.hs && !mats.syn1) throw std::invalid_argument("hierarchical softmax needs syn1");
+  if (!cfg.hs && cfg.negative <= 0) throw std::invalid_argument("either hs or negative must be on");
+  if (cfg.window < 1) throw std::invalid_argument("window must be at least 1");
+  if (cfg.workers < 1) throw std::invalid_argument("workers must be at least 1");
+
+  keep_ = keep_thresholds(keep_probabilities(vocab.counts, cfg.sample));
+  if (cfg.negative > 0) alias_ = AliasTable(vocab.counts, cfg.ns_exponent);
+  if (cfg.hs) huffman_ = build_huffman(vocab.counts);
+  sigmoid_.resize(kSigmoidTableSize);
+  for (int i = 0; i < kSigmoidTableSize; ++i) {
+    // Each entry is the sigmoid at the middle of its bin.
+    double x = (i + 0.5) * (2.0 * kMaxExp / kSigmoidTableSize) - kMaxExp;
+    sigmoid_[i] = static_cast<float>(1.0 / (1.0 + std::exp(-x)));
+  }
+
+  km_.syn0 = mats.syn0;
+  km_.syn1neg = mats.syn1neg;
+  km_.syn1 = mats.syn1;
+  km_.stride = mats.stride;
+  km_.keep_threshold = keep_.data();
+  km_.alias_cells = alias_.cells_data();
+  km_.vocab_size = static_cast<uint32_t>(n);
+  km_.hs_offsets = huffman_.offsets.empty() ? nullptr : huffman_.offsets.data();
+  km_.hs_codes = huffman_.codes.data();
+  km_.hs_points = huffman_.points.data();
+  km_.sigmoid_table = sigmoid_.data();
+  km_.sg = cfg.sg;
+  km_.hs = cfg.hs && n >= 2;
+  km_.negative = cfg.negative;
+  km_.window = cfg.window;
+  km_.shrink_windows = cfg.shrink_windows;
+  km_.cbow_mean = cfg.cbow_mean;
+  km_.shared_negatives = cfg.shared_negatives;
+  km_.compute_loss = cfg.compute_loss;
+  km_.exact_sigmoid = cfg.exact_sigmoid;
+
+  size_t max_depth = 0;
+  if (cfg.hs)
+    for (size_t w = 0; w < n; ++w) max_depth = std::max<size_t>(max_depth, huffman_.depth(w));
+  const size_t nout = static_cast<size_t>(std::max(cfg.negative, 0)) + 1 + max_depth;
+  const size_t nctx = 2 * static_cast<size_t>(cfg.window);
+  const size_t st = static_cast<size_t>(mats.stride);
+  // Per-thread random streams: one seed, distinct per thread, independent of anything else.
+  uint64_t seeder = cfg.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+  for (int t = 0; t < cfg.workers; ++t) {
+    auto s = std::make_unique<Slot>();
+    s->kept_buf = aligned_array<int32_t>(kBlockWords);
+    s->ctx = aligned_array<int32_t>(nctx);
+    s->outputs = aligned_array<int32_t>(nout);
+    s->labels = aligned_array<float>(nout);
+    s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
+    s->hidden = aligned_array<float>(st);
+    s->grad = aligned_array<float>(st);
+    s->scores = aligned_array<float>(nout * std::max<size_t>(nctx, 1));
+    s->coef = aligned_array<float>(std::max(nout, nctx));
+    s->in_rows = aligned_array<float*>(std::max<size_t>(nctx, 1));
+    s->out_rows = aligned_array<float*>(nout);
+    s->scratch.rng = splitmix64(seeder) | 1;
+    s->scratch.kept = s->kept_buf.get();
+    s->scratch.ctx = s->ctx.get();
+    s->scratch.outputs = s->outputs.get();
+    s->scratch.labels = s->labels.get();
+    s->scratch.err = s->err.get();
+    s->scratch.hidden = s->hidden.get();
+    s->scratch.grad = s->grad.get();
+    s->scratch.scores = s->scores.get();
+    s->scratch.coef = s->coef.get();
+    s->scratch.in_rows = s->in_rows.get();
+    s->scratch.out_rows = s->out_rows.get();
+    slots_.push_back(std::move(s));
+  }
+}
+
+Trainer::~Trainer() {
+  stop();
+  join();
+}
+
+double Trainer::alpha() const {
+  double progress = cfg_.expected_words ? static_cast<double>(global_words_.load(std::memory_order_relaxed)) /
+                                              static_cast<double>(cfg_.expected_words)
+                                        : 0.0;
+  progress = std::min(progress, 1.0);
+  return cfg_.alpha - (cfg_.alpha - cfg_.min_alpha) * progress;
+}
+
+uint64_t Trainer::words_done() const { return global_words_.load(std::memory_order_relaxed); }
+
+double Trainer::epoch_loss() const {
+  double l = 0;
+  for (auto& s : slots_) l += s->loss.load(std::memory_order_relaxed);
+  return l;
+}
+
+void Trainer::flush_progress(uint64_t& pending) {
+  if (pending) global_words_.fetch_add(pending, std::memory_order_relaxed);
+  pending = 0;
+}
+
+void Trainer::run_job(Slot& slot, const Job& job, uint64_t& pending) {
+  const KernelSet& k = *kernels_;
+  uint32_t start = 0;
+  float alpha = static_cast<float>(this->alpha());
+  for (uint32_t end : job.ends) {
+    for (uint32_t b = start; b < end; b += kBlockWords) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      const size_t len = std::min<size_t>(kBlockWords, end - b);
+      const size_t kept = k.train_block(km_, slot.scratch, job.ids.data() + b, len, alpha);
+      slot.words.fetch_add(len, std::memory_order_relaxed);
+      slot.kept.fetch_add(kept, std::memory_order_relaxed);
+      if (cfg_.compute_loss) slot.loss.store(slot.scratch.loss, std::memory_order_relaxed);
+      pending += len;
+      if (pending >= kProgressWords) {
+        flush_progress(pending);
+        alpha = static_cast<float>(this->alpha());
+      }
+    }
+    start = end;
+  }
+}
+
+int32_t Trainer::lookup(std::string_view w, bool high, std::string& scratch) const {
+  std::string_view v = normalise_word(w, high, cfg_.utf8, scratch);
+  return static_cast<int32_t>(vocab_.find(v));
+}
+
+void Trainer::worker(size_t tid) {
+  Slot& slot = *slots_[tid];
+  uint64_t pending = 0;
+  try {
+    if (chunks_) {
+      ChunkReader reader(chunks_->path());
+      std::string buf, scratch;
+      Job job;
+      for (;;) {
+        if (stop_.load(std::memory_order_relaxed)) break;
+        const uint64_t c = next_chunk_.fetch_add(1);
+        if (c >= chunks_->count()) break;
+        reader.read(*chunks_, c, buf);
+        job.clear();
+        tokenize(
+            buf.data(), buf.data() + buf.size(), true,
+            [&](std::string_view w, bool high) {
+              int32_t id = lookup(w, high, scratch);
+              if (id >= 0) job.ids.push_back(id);
+            },
+            [&] { job.end_sentence(); });
+        job.end_sentence();
+        run_job(slot, job, pending);
+      }
+    } else {
+      Job job;
+      while (pop(job)) run_job(slot, job, pending);
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lk(err_mu_);
+    if (!error_) error_ = std::current_exception();
+    stop_.store(true);
+    q_not_full_.notify_all();
+    q_not_empty_.notify_all();
+  }
+  flush_progress(pending);
+  {
+    std::lock_guard<std::mutex> lk(done_mu_);
+    running_.fetch_sub(1);
+  }
+  done_cv_.notify_all();
+}
+
+void Trainer::launch() {
+  if (!threads_.empty()) throw std::logic_error("an epoch is already running");
+  for (auto& s : slots_) {
+    s->words.store(0);
+    s->kept.store(0);
+    s->loss.store(0);
+    s->scratch.loss = 0;
+    s->scratch.examples = 0;
+  }
+  running_.store(slots_.size());
+  try {
+    for (size_t t = 0; t < slots_.size(); ++t) threads_.emplace_back(&Trainer::worker, this, t);
+  } catch (...) {
+    stop();
+    join();
+    throw;
+  }
+}
+
+void Trainer::start_file_epoch(const std::string& path) {
+  if (stop_) throw std::logic_error("training was stopped");
+  uint64_t chunk = cfg_.file_chunk_bytes;
+  FileChunks probe(path, 1);
+  if (!chunk) {
+    // Many more chunks than threads balances the load; 4 MB keeps reads large.
+    chunk = std::clamp<uint64_t>(probe.file_size() / (static_cast<uint64_t>(cfg_.workers) * 16), 1 << 16, 4 << 20);
+  }
+  chunks_ = std::make_unique<FileChunks>(path, chunk);
+  next_chunk_.store(0);
+  streaming_ = false;
+  launch();
+}
+
+void Trainer::start_stream_epoch() {
+  if (stop_) throw std::logic_error("training was stopped");
+  chunks_.reset();
+  {
+    std::lock_guard<std::mutex> lk(q_mu_);
+    queue_.clear();
+    closed_ = false;
+  }
+  pending_.clear();
+  pending_pos_ = 0;
+  has_staged_ = false;
+  tokenizer_ = StreamTokenizer();
+  streaming_ = true;
+  launch();
+}
+
+Trainer::Push Trainer::push(Job& job, double timeout_s) {
+  std::unique_lock<std::mutex> lk(q_mu_);
+  const size_t cap = 2 * slots_.size() + 2;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  if (!q_not_full_.wait_until(lk, deadline, [&] { return queue_.size() < cap || stop_.load(); }))
+    return Push::Timeout;
+  if (stop_.load()) return Push::Stopped;
+  queue_.push_back(std::move(job));
+  job = Job();
+  lk.unlock();
+  q_not_empty_.notify_one();
+  return Push::Done;
+}
+
+void Trainer::feed_bytes(const char* p, size_t n) {
+  tokenizer_.feed(
+      p, n,
+      [&](std::string_view w, bool high) {
+        int32_t id = lookup(w, high, word_scratch_);
+        if (id >= 0) pending_.ids.push_back(id);
+      },
+      [&] { pending_.end_sentence(); });
+}
+
+void Trainer::finish_bytes() {
+  tokenizer_.finish([&](std::string_view w, bool high) {
+    int32_t id = lookup(w, high, word_scratch_);
+    if (id >= 0) pending_.ids.push_back(id);
+  });
+  tokenizer_ = StreamTokenizer();
+  pending_.end_sentence();
+}
+
+Trainer::Push Trainer::drain(bool all, double timeout_s) {
+  size_t end_idx = 0;  // first entry of pending_.ends past pending_pos_
+  auto cut = [&] {
+    const size_t from = pending_pos_;
+    const size_t to = std::min(pending_.ids.size(), from + kJobWords);
+    staged_.clear();
+    staged_.ids.assign(pending_.ids.begin() + from, pending_.ids.begin() + to);
+    while (end_idx < pending_.ends.size() && pending_.ends[end_idx] <= from) ++end_idx;
+    for (size_t e = end_idx; e < pending_.ends.size() && pending_.ends[e] <= to; ++e)
+      staged_.ends.push_back(static_cast<uint32_t>(pending_.ends[e] - from));
+    staged_.end_sentence();  // a cut mid-sentence splits it: windows stop at the cut
+    pending_pos_ = to;
+    has_staged_ = true;
+  };
+  Push result = Push::Done;
+  for (;;) {
+    if (!has_staged_) {
+      const size_t left = pending_.ids.size() - pending_pos_;
+      if (left == 0 || (left < kJobWords && !all)) break;
+      cut();
+    }
+    result = push(staged_, timeout_s);
+    if (result != Push::Done) break;
+    has_staged_ = false;
+  }
+  // Drop what was queued from the front of the pending batch.
+  if (pending_pos_) {
+    std::vector<uint32_t> ends;
+    for (uint32_t e : pending_.ends)
+      if (e > pending_pos_) ends.push_back(static_cast<uint32_t>(e - pending_pos_));
+    pending_.ids.erase(pending_.ids.begin(), pending_.ids.begin() + pending_pos_);
+    pending_.ends.swap(ends);
+    pending_pos_ = 0;
+  }
+  return result;
+}
+
+bool Trainer::pop(Job& job) {
+  std::unique_lock<std::mutex> lk(q_mu_);
+  q_not_empty_.wait(lk, [&] { return !queue_.empty() || closed_ || stop_.load(); });
+  if (stop_.load() || queue_.empty()) return false;
+  job = std::move(queue_.front());
+  queue_.pop_front();
+  lk.unlock();
+  q_not_full_.notify_one();
+  return true;
+}
+
+void Trainer::close_stream() {
+  {
+    std::lock_guard<std::mutex> lk(q_mu_);
+    closed_ = true;
+  }
+  q_not_empty_.notify_all();
+}
+
+bool Trainer::wait(double timeout_s) {
+  std::unique_lock<std::mutex> lk(done_mu_);
+  return done_cv_.wait_for(lk, std::chrono::duration<double>(timeout_s), [&] { return running_.load() == 0; });
+}
+
+void Trainer::stop() {
+  stop_.store(true);
+  {
+    std::lock_guard<std::mutex> lk(q_mu_);
+    closed_ = true;
+  }
+  q_not_empty_.notify_all();
+  q_not_full_.notify_all();
+}
+
+void Trainer::join() {
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+EpochStats Trainer::finish_epoch() {
+  join();
+  chunks_.reset();
+  if (error_) {
+    std::exception_ptr e = error_;
+    error_ = nullptr;
+    std::rethrow_exception(e);
+  }
+  EpochStats st;
+  for (auto& s : slots_) {
+    st.words += s->words.load();
+    st.kept += s->kept.load();
+    st.loss += s->scratch.loss;
+    st.examples += s->scratch.examples;
+  }
+  return st;
+}
+
+}  // namespace fe

@@ -1,0 +1,156 @@
+// The Hogwild trainer: worker std::threads update the shared matrices without locks.  The
+// calling thread starts an epoch, feeds it (stream mode) or just waits (file mode), reads
+// progress from atomics, and can stop it at any time; a worker's exception stops the others
+// and is re-thrown to the caller by finish_epoch().
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "aligned.h"
+#include "file_chunks.h"
+#include "huffman.h"
+#include "kernels/kernel_api.h"
+#include "sampling.h"
+#include "text.h"
+#include "tokenizer.h"
+#include "vocab.h"
+
+namespace fe {
+
+struct TrainConfig {
+  bool sg = false, hs = false, shrink_windows = true, cbow_mean = true, shared_negatives = true,
+       compute_loss = false, exact_sigmoid = false;
+  int negative = 5, window = 5, workers = 3;
+  double sample = 1e-3, ns_exponent = 0.75, alpha = 0.025, min_alpha = 0.0001;
+  uint64_t seed = 1;
+  // In-vocabulary words this trainer will see over all its epochs: the learning rate decays
+  // linearly from alpha to min_alpha over them.
+  uint64_t expected_words = 0;
+  Utf8Policy utf8 = Utf8Policy::Replace;
+  uint64_t file_chunk_bytes = 0;  // 0: chosen from the file size and workers
+};
+
+// The model's matrices, owned by the caller; rows are `stride` floats, 64-byte aligned.
+struct Matrices {
+  float* syn0 = nullptr;
+  float* syn1neg = nullptr;
+  float* syn1 = nullptr;
+  size_t rows = 0;
+  int stride = 0;
+};
+
+// A batch of sentences of word ids (out-of-vocabulary words already dropped).
+struct Job {
+  std::vector<int32_t> ids;
+  std::vector<uint32_t> ends;  // sentence i is ids[ends[i-1] .. ends[i])
+  void clear() { ids.clear(); ends.clear(); }
+  void end_sentence() {
+    if (ids.size() && (ends.empty() || ends.back() != ids.size())) ends.push_back(static_cast<uint32_t>(ids.size()));
+  }
+};
+
+struct EpochStats {
+  uint64_t words = 0;      // in-vocabulary words read
+  uint64_t kept = 0;       // words left after sub-sampling
+  double loss = 0;         // summed over threads, float64
+  uint64_t examples = 0;   // output predictions the loss sums over
+};
+
+class Trainer {
+ public:
+  Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  void start_file_epoch(const std::string& path);
+  void start_stream_epoch();
+  enum class Push { Done, Timeout, Stopped };
+  // Hands a batch to the workers, waiting at most `timeout_s` for room.
+  Push push(Job& job, double timeout_s);
+  // Stream of raw bytes (a decompressed file): feed_bytes() tokenises into a pending batch
+  // (never blocks); drain() queues its full batches of kJobWords words (all of it once
+  // `all`), returning Timeout when the queue stayed full; call it again to go on.
+  void feed_bytes(const char* p, size_t n);
+  void finish_bytes();
+  Push drain(bool all, double timeout_s);
+  static constexpr size_t kJobWords = 10000;
+  // No more batches this epoch.
+  void close_stream();
+  // True once every worker of the epoch has finished.
+  bool wait(double timeout_s);
+  // Joins the workers and returns the epoch's figures; re-throws a worker's exception.
+  EpochStats finish_epoch();
+  // Asks the workers to stop as soon as possible (within one block of words).
+  void stop();
+  bool stopped() const { return stop_.load(); }
+
+  uint64_t words_done() const;  // in-vocabulary words processed so far, all epochs
+  double epoch_loss() const;    // running loss of the current epoch
+  double alpha() const;
+  const char* kernel_name() const { return kernels_->name; }
+
+ private:
+  struct alignas(64) Slot {
+    std::atomic<uint64_t> words{0};  // this epoch
+    std::atomic<uint64_t> kept{0};
+    std::atomic<double> loss{0};
+    std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs;
+    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, grad, scores, coef;
+    std::unique_ptr<float*[], FreeDeleter> in_rows, out_rows;
+    KernelScratch scratch{};
+  };
+  void worker(size_t tid);
+  void run_job(Slot& slot, const Job& job, uint64_t& pending);
+  void flush_progress(uint64_t& pending);
+  bool pop(Job& job);
+  void launch();
+  void join();
+  int32_t lookup(std::string_view w, bool high, std::string& scratch) const;
+
+  const Vocab& vocab_;
+  TrainConfig cfg_;
+  Matrices mats_;
+  const KernelSet* kernels_;
+  std::vector<uint64_t> keep_;
+  AliasTable alias_;
+  HuffmanTree huffman_;
+  std::vector<float> sigmoid_;
+  KernelModel km_{};
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<std::thread> threads_;
+
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> global_words_{0};  // flushed every ~10k words: drives the learning rate
+  std::atomic<size_t> running_{0};
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  std::mutex err_mu_;
+  std::exception_ptr error_;
+
+  // File mode.
+  std::unique_ptr<FileChunks> chunks_;
+  std::atomic<uint64_t> next_chunk_{0};
+  // Stream mode.
+  bool streaming_ = false;
+  std::mutex q_mu_;
+  std::condition_variable q_not_empty_, q_not_full_;
+  std::deque<Job> queue_;
+  bool closed_ = false;
+  Job pending_;          // tokenised, not yet queued
+  size_t pending_pos_ = 0;  // pending_.ids before this are queued
+  Job staged_;           // cut from pending_, waiting for room in the queue
+  bool has_staged_ = false;
+  StreamTokenizer tokenizer_;
+  std::string word_scratch_;
+};
+
+}  // namespace fe
