@@ -64,7 +64,9 @@ def _timed_vocab_and_train(model: Any, vocab_kwargs: dict, train_kwargs: Callabl
 
 def _run_w2v_like(lib: Any, corpus_cls: Any, spec: dict) -> dict:
     """fastembed and gensim share the gensim 4 API: same calls for both."""
-    settings = spec["settings"]
+    settings = dict(spec["settings"])
+    if spec["tool"].startswith("fastembed"):
+        settings.update(spec.get("fastembed_kwargs") or {})  # e.g. shared_negatives=False
     model = lib.Word2Vec(**settings)
     if spec["tool"].endswith("-file"):
         path = spec["one_line"] if spec["tool"].startswith("fastembed") else spec["lines"]
@@ -157,6 +159,8 @@ def run(spec: dict) -> dict:
         "version": res["version"],
         "mode": spec["mode"],
         "settings": spec["settings"],
+        **({"fastembed_kwargs": spec["fastembed_kwargs"]}
+           if spec.get("fastembed_kwargs") and spec["tool"].startswith("fastembed") else {}),
         "corpus": os.path.basename(spec["corpus_name"]),
         "corpus_file": res["corpus_file"],
         "corpus_words": res["corpus_words"],

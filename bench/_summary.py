@@ -37,7 +37,8 @@ def _threads(rec: dict) -> int:
 
 
 def _order(seq: list[str], key: str) -> int:
-    return seq.index(key) if key in seq else len(seq)
+    base = key.split(" (")[0]
+    return seq.index(base) if base in seq else len(seq)
 
 
 def _fmt(x: float | None, spec: str) -> str:
@@ -48,11 +49,19 @@ def _ratio(a: float | None, b: float | None) -> str:
     return "—" if not a or not b else f"{a / b:.2f}×"
 
 
+def label(rec: dict) -> str:
+    """Tool name, plus any extra fastembed arguments, so variants get their own rows."""
+    extra = rec.get("fastembed_kwargs")
+    if not extra:
+        return rec["tool"]
+    return rec["tool"] + " (" + ", ".join(f"{k}={v}" for k, v in sorted(extra.items())) + ")"
+
+
 def latest(records: list[dict]) -> dict[tuple[str, str, int], dict]:
     """The last record (file order) for each (mode, tool, threads)."""
     out: dict[tuple[str, str, int], dict] = {}
     for rec in records:
-        out[(rec["mode"], rec["tool"], _threads(rec))] = rec
+        out[(rec["mode"], label(rec), _threads(rec))] = rec
     return out
 
 
@@ -81,7 +90,7 @@ def ratios(records: list[dict]) -> str:
     by_run: dict[tuple[str, int, str], dict[str, dict]] = {}
     for rec in records:
         key = (rec["mode"], _threads(rec), rec.get("run_id") or "")
-        by_run.setdefault(key, {})[rec["tool"]] = rec
+        by_run.setdefault(key, {})[label(rec)] = rec
     best: dict[tuple[str, str, int], tuple[dict, dict]] = {}
     for (mode, threads, _run), tools in by_run.items():  # dicts keep file order: later runs win
         base = tools.get(BASELINE)

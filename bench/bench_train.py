@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=lambda v: [int(x) for x in _csv(v)], default=[2],
                     help="comma-separated worker counts, e.g. 2,1 for the scaling figure (default: 2)")
     ap.add_argument("--epochs", type=int, help="override every mode's epochs")
+    ap.add_argument("--fastembed-kwargs", type=json.loads, default=None, metavar="JSON",
+                    help='extra Word2Vec arguments for fastembed runs only, e.g. \'{"shared_negatives": false}\'')
     ap.add_argument("--out", type=Path, help="also append the JSON lines to this file")
     ap.add_argument("--check-eval", action="store_true",
                     help="gensim runs also score with gensim's own evaluation and record agreement")
@@ -166,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     base = {"one_line": str(one_line), "lines": str(lines) if lines else None,
             "corpus_name": args.corpus.name + (f" (first {QUICK_WORDS:,} words)" if args.quick else ""),
             "corpus_words": n_words, "eval_dir": str(_corpus.eval_dir()), "run_id": run_id,
-            "commit": _git_commit(), "check_eval": args.check_eval, "restrict_vocab": 30000}
+            "commit": _git_commit(), "check_eval": args.check_eval, "restrict_vocab": 30000,
+            "fastembed_kwargs": args.fastembed_kwargs}
     skipped = {t: r for t in args.tools if (r := _tool_available(t))}
     for tool, reason in skipped.items():
         log(f"skipping {tool}: {reason}")
