@@ -25,7 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(static_cast<uint64_t>(n) * static_cast<uint64_t>(h.dim) * 4 <= n_bytes);
   std::vector<float> out(static_cast<size_t>(n * h.dim) + 1);
   fe::W2VWords words;
-  const fe::W2VStatus st = fe::parse_w2v_binary(p, n_bytes, h.body_offset, n, h.dim, out.data(), &words);
+  int64_t parsed = 0;
+  size_t end = 0;
+  const fe::W2VStatus st = fe::parse_w2v_binary(p, n_bytes, h.body_offset, n, h.dim, out.data(), &words,
+                                                /*first_record=*/0, /*partial=*/false, &parsed, &end);
 
   size_t pos = h.body_offset;
   const size_t vec = 4 * static_cast<size_t>(h.dim);

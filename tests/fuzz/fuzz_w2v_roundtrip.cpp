@@ -30,9 +30,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(h.count == rows && h.dim == dim);
     std::vector<float> back(v.size());
     fe::W2VWords w;
+    int64_t parsed = 0;
+    size_t end = 0;
     const fe::W2VStatus st =
-        binary ? fe::parse_w2v_binary(file.data(), file.size(), h.body_offset, rows, dim, back.data(), &w)
-               : fe::parse_w2v_text(file.data(), file.size(), h.body_offset, rows, dim, back.data(), &w, 1);
+        binary ? fe::parse_w2v_binary(file.data(), file.size(), h.body_offset, rows, dim, back.data(), &w, 0, false,
+                                      &parsed, &end)
+               : fe::parse_w2v_text(file.data(), file.size(), h.body_offset, rows, dim, back.data(), &w, 2, 1, false,
+                                    &parsed, &end);
     if (!st.ok()) std::fprintf(stderr, "%s\n", st.message.c_str());
     FUZZ_CHECK(st.ok());
     for (int64_t r = 0; r < rows; ++r)

@@ -79,7 +79,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(static_cast<uint64_t>(n) * static_cast<uint64_t>(h.dim) <= n_bytes / 2 + 1);
   std::vector<float> out(static_cast<size_t>(n * h.dim) + 1);
   fe::W2VWords words;
-  const fe::W2VStatus st = fe::parse_w2v_text(p, n_bytes, h.body_offset, n, h.dim, out.data(), &words, 2);
+  int64_t parsed = 0;
+  size_t end = 0;
+  const fe::W2VStatus st = fe::parse_w2v_text(p, n_bytes, h.body_offset, n, h.dim, out.data(), &words,
+                                              /*first_line=*/2, /*threads=*/2, /*partial=*/false, &parsed, &end);
   if (!st.ok()) FUZZ_CHECK(!st.message.empty());
 
   // Reference reading, row by row.
