@@ -21,20 +21,9 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _evaluate  # noqa: E402
+from _rss import peak_rss_mb  # noqa: E402
 
 
-def _peak_rss_mb() -> float:
-    """Peak resident set size of this process in MB: VmHWM, the high-water mark of the
-    process's own address space. ru_maxrss is not used because Linux carries it over exec from
-    the parent (a subprocess would report its launcher's peak if that was larger)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _version(dist: str) -> str | None:
@@ -147,10 +136,10 @@ RUNNERS = {
 
 def run(spec: dict) -> dict:
     """Train, measure, evaluate; return the JSON-ready record."""
-    base_rss = _peak_rss_mb()
+    base_rss = peak_rss_mb()
     load_before = os.getloadavg()[0]
     res = RUNNERS[spec["tool"]](spec)
-    peak_train = _peak_rss_mb()
+    peak_train = peak_rss_mb()
     epochs = spec["settings"]["epochs"]
     vocab_s = res["vocab_seconds"]
     train_s = res["train_seconds"]

@@ -22,7 +22,6 @@ import json
 import math
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,9 @@ from importlib import metadata
 from typing import Iterator
 
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _rss import peak_rss_mb  # noqa: E402
 
 SENTENCE = 1000  # words per sentence / line
 BATCH = 1_000_000  # words generated per numpy batch (a multiple of SENTENCE)
@@ -110,18 +112,6 @@ def emit(args: argparse.Namespace, out) -> None:
     out.flush()
 
 
-def _peak_rss_mb() -> float:
-    """Peak resident set size of this process in MB: VmHWM, the high-water mark of the
-    process's own address space. ru_maxrss is not used because Linux carries it over exec from
-    the parent (a subprocess would report its launcher's peak if that was larger)."""
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def _build(args: argparse.Namespace) -> dict:
@@ -228,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.tool == "gensim" and args.words > 200_000_000:
         print("warning: gensim's pure-Python vocabulary scan takes minutes per 100M words", file=sys.stderr)
 
-    start_rss = _peak_rss_mb()
+    start_rss = peak_rss_mb()
     res = _build(args)
     record = {
         "bench": "vocab_zipf",
@@ -243,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         "min_count": args.min_count,
         "seconds": res["seconds"],
         "words_per_sec": args.words / res["seconds"],
-        "peak_rss_mb": _peak_rss_mb(),
+        "peak_rss_mb": peak_rss_mb(),
         "start_rss_mb": start_rss,
         "vocab_size": res["vocab_size"],
         "corpus_total_words": res["corpus_total_words"],
