@@ -75,7 +75,6 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->labels = aligned_array<float>(nout);
     s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
     s->hidden = aligned_array<float>(st);
-    s->grad = aligned_array<float>(st);
     s->scores = aligned_array<float>(nout * std::max<size_t>(nctx, 1));
     s->coef = aligned_array<float>(std::max(nout, nctx));
     s->in_rows = aligned_array<float*>(std::max<size_t>(nctx, 1));
@@ -87,7 +86,6 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->scratch.labels = s->labels.get();
     s->scratch.err = s->err.get();
     s->scratch.hidden = s->hidden.get();
-    s->scratch.grad = s->grad.get();
     s->scratch.scores = s->scores.get();
     s->scratch.coef = s->coef.get();
     s->scratch.in_rows = s->in_rows.get();
@@ -221,7 +219,6 @@ void Trainer::start_file_epoch(const std::string& path) {
   }
   chunks_ = std::make_unique<FileChunks>(path, chunk);
   next_chunk_.store(0);
-  streaming_ = false;
   launch();
 }
 
@@ -237,7 +234,6 @@ void Trainer::start_stream_epoch(SentenceRule rule) {
   pending_pos_ = 0;
   has_staged_ = false;
   tokenizer_ = StreamTokenizer(rule);
-  streaming_ = true;
   launch();
 }
 

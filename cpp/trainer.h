@@ -105,7 +105,7 @@ class Trainer {
     std::atomic<uint64_t> kept{0};
     std::atomic<double> loss{0};
     std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs;
-    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, grad, scores, coef;
+    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, scores, coef;
     std::unique_ptr<float*[], FreeDeleter> in_rows, out_rows;
     KernelScratch scratch{};
   };
@@ -141,7 +141,6 @@ class Trainer {
   std::unique_ptr<FileChunks> chunks_;
   std::atomic<uint64_t> next_chunk_{0};
   // Stream mode.
-  bool streaming_ = false;
   std::mutex q_mu_;
   std::condition_variable q_not_empty_, q_not_full_;
   std::deque<Job> queue_;

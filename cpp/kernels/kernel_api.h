@@ -45,7 +45,6 @@ struct KernelScratch {
   float** out_rows;   // outputs capacity
   float* err;         // 2 * window * stride floats (at least stride), 64-byte aligned
   float* hidden;      // stride floats, 64-byte aligned
-  float* grad;        // stride floats, 64-byte aligned
 };
 
 struct KernelSet {

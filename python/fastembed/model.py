@@ -315,12 +315,11 @@ class Word2Vec:
                 for cb in callbacks:
                     cb.on_progress(self, self.progress.fraction)
 
-        plan = native_plan(corpus_iterable) if corpus_iterable is not None else None
-        if path is not None:
-            plan = NativePlan([path], True, 0)
         if path is not None and not is_compressed(path):
             trainer.start_file_epoch(path)
         else:
+            # A compressed file streams like fastembed's own readers: newline ends a sentence.
+            plan = NativePlan([path], True, 0) if path is not None else native_plan(corpus_iterable)
             trainer.start_stream_epoch(plan.newline_ends if plan else True, plan.max_words if plan else 0)
             if plan is not None:
                 for file_path in plan.paths:
