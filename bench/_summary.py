@@ -116,6 +116,31 @@ def ratios(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def seed_table(records: list[dict]) -> str:
+    """Mean and sample standard deviation over seeds, per run, mode, tool and threads: the
+    accuracy of one Hogwild run moves by tenths of a point from seed to seed, so a single-seed
+    difference of that size says little."""
+    groups: dict[tuple[str, str, int], list[dict]] = {}
+    for rec in records:
+        groups.setdefault((rec["mode"], label(rec), _threads(rec)), []).append(rec)
+
+    def stat(rs: list[dict], key: str, scale: float, spec: str) -> str:
+        xs = [scale * r[key] for r in rs]
+        mean = sum(xs) / len(xs)
+        sd = (sum((x - mean) ** 2 for x in xs) / (len(xs) - 1)) ** 0.5 if len(xs) > 1 else 0.0
+        return f"{mean:{spec}} ± {sd:{spec}}"
+
+    lines = ["| mode | tool | threads | seeds | analogy % | WS353 ρ | SimLex ρ | wall s |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for (mode, tool, threads), rs in sorted(
+            groups.items(), key=lambda kv: (_order(MODE_ORDER, kv[0][0]), -kv[0][2], _order(TOOL_ORDER, kv[0][1]))):
+        seeds = ",".join(str(r["settings"].get("seed")) for r in rs)
+        lines.append(f"| {mode} | {tool} | {threads} | {seeds} | {stat(rs, 'analogy_accuracy', 100, '.2f')} "
+                     f"| {stat(rs, 'ws353_spearman', 1, '.3f')} | {stat(rs, 'simlex_spearman', 1, '.3f')} "
+                     f"| {stat(rs, 'wall_seconds', 1, '.1f')} |")
+    return "\n".join(lines)
+
+
 def summary(paths: Iterable[Path | str]) -> str:
     """Both tables for the given JSON-lines files."""
     recs = read_records(paths)

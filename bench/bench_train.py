@@ -43,13 +43,13 @@ DEFAULT_TOOLS = ["fastembed-file", "fastembed-iter", "gensim-file", "fasttext"]
 QUICK_WORDS = 2_000_000
 
 
-def settings_for(mode: str, workers: int, epochs: int | None) -> dict:
+def settings_for(mode: str, workers: int, epochs: int | None, seed: int = 1) -> dict:
     """The acceptance settings for ``mode`` (gensim parameter names)."""
     sg, hs, alpha, default_epochs = MODES[mode]
     return {
         "sg": sg, "hs": hs, "negative": 0 if hs else 5, "vector_size": 100, "window": 5,
         "sample": 1e-4, "min_count": 5, "epochs": epochs or default_epochs, "alpha": alpha,
-        "workers": workers, "seed": 1,
+        "workers": workers, "seed": seed,
     }
 
 
@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=lambda v: [int(x) for x in _csv(v)], default=[2],
                     help="comma-separated worker counts, e.g. 2,1 for the scaling figure (default: 2)")
     ap.add_argument("--epochs", type=int, help="override every mode's epochs")
+    ap.add_argument("--seeds", type=lambda v: [int(x) for x in _csv(v)], default=[1],
+                    help="comma-separated seeds; with several, every tool runs once per seed, interleaved, "
+                         "and the summary adds mean and spread of the accuracy figures (default: 1)")
     ap.add_argument("--fastembed-kwargs", type=json.loads, default=None, metavar="JSON",
                     help='extra Word2Vec arguments for fastembed runs only, e.g. \'{"shared_negatives": false}\'')
     ap.add_argument("--out", type=Path, help="also append the JSON lines to this file")
@@ -180,12 +183,13 @@ def main(argv: list[str] | None = None) -> int:
     done: list[dict] = []
     for mode in args.modes:
         for workers in args.threads:
-            for tool in args.tools:
+            for seed, tool in ((s, t) for s in args.seeds for t in args.tools):
                 if tool in skipped:
                     continue
-                spec = {**base, "tool": tool, "mode": mode, "settings": settings_for(mode, workers, epochs)}
+                spec = {**base, "tool": tool, "mode": mode,
+                        "settings": settings_for(mode, workers, epochs, seed)}
                 busy = wait_until_idle(args.wait_idle, 0.15, log) if args.wait_idle > 0 else cpu_busy(1.0)
-                log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} "
+                log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} seed={seed} "
                     f"(CPUs {100 * (busy or 0):.0f}% busy before) ...")
                 rec = run_one(spec, args.timeout)
                 rec["cpu_busy_before"] = busy
@@ -204,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
                         f.write(line + "\n")
     if done:
         log("\n" + _summary.table(done) + "\n\n" + _summary.ratios(done))
+        if len(args.seeds) > 1:
+            log("\n" + _summary.seed_table(done))
     return 1 if failures else 0
 
 
