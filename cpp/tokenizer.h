@@ -56,6 +56,23 @@ struct SentenceRule {
   uint64_t max_words = 0;
 };
 
+// Applies `rule` to the words of [p, end) (tokenised as by tokenize(final=true)), given
+// `in_sentence` words of an open sentence before p; returns the open sentence's word count at
+// end.  Lets one thread cut a stream into pieces that others tokenise with the exact rule.
+inline uint64_t sentence_words_after(const char* p, const char* end, SentenceRule rule, uint64_t in_sentence) {
+  if (!rule.max_words) return 0;  // without a cap the count never matters
+  tokenize(
+      p, end, true,
+      [&](std::string_view, bool) {
+        if (in_sentence == rule.max_words) in_sentence = 0;
+        ++in_sentence;
+      },
+      [&] {
+        if (rule.newline_ends) in_sentence = 0;
+      });
+  return in_sentence;
+}
+
 class StreamTokenizer {
  public:
   StreamTokenizer() = default;

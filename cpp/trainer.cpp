@@ -147,6 +147,17 @@ int32_t Trainer::lookup(std::string_view w, bool high, std::string& scratch) con
   return static_cast<int32_t>(vocab_.find(v));
 }
 
+void Trainer::tokenize_job(const Job& raw, Job& out, std::string& scratch) const {
+  out.clear();
+  tokenize_piece(
+      raw.text, raw.sentence_words, cutter_.rule(),
+      [&](std::string_view w, bool high) {
+        int32_t id = lookup(w, high, scratch);
+        if (id >= 0) out.ids.push_back(id);
+      },
+      [&] { out.end_sentence(); });
+}
+
 void Trainer::worker(size_t tid) {
   Slot& slot = *slots_[tid];
   uint64_t pending = 0;
@@ -172,8 +183,16 @@ void Trainer::worker(size_t tid) {
         run_job(slot, job, pending);
       }
     } else {
-      Job job;
-      while (pop(job)) run_job(slot, job, pending);
+      Job job, words;
+      std::string scratch;
+      while (pop(job)) {
+        if (job.text.empty()) {
+          run_job(slot, job, pending);
+        } else {
+          tokenize_job(job, words, scratch);
+          run_job(slot, words, pending);
+        }
+      }
     }
   } catch (...) {
     std::lock_guard<std::mutex> lk(err_mu_);
@@ -230,10 +249,8 @@ void Trainer::start_stream_epoch(SentenceRule rule) {
     queue_.clear();
     closed_ = false;
   }
-  pending_.clear();
-  pending_pos_ = 0;
-  has_staged_ = false;
-  tokenizer_ = StreamTokenizer(rule);
+  cutter_ = StreamCutter(rule);
+  ready_.clear();
   launch();
 }
 
@@ -252,59 +269,28 @@ Trainer::Push Trainer::push(Job& job, double timeout_s) {
 }
 
 void Trainer::feed_bytes(const char* p, size_t n) {
-  tokenizer_.feed(
-      p, n,
-      [&](std::string_view w, bool high) {
-        int32_t id = lookup(w, high, word_scratch_);
-        if (id >= 0) pending_.ids.push_back(id);
-      },
-      [&] { pending_.end_sentence(); });
+  cutter_.feed(p, n, [&](std::string&& text, uint64_t sentence_words) {
+    ready_.emplace_back();
+    ready_.back().text = std::move(text);
+    ready_.back().sentence_words = sentence_words;
+  });
 }
 
 void Trainer::finish_bytes() {
-  tokenizer_.finish(
-      [&](std::string_view w, bool high) {
-        int32_t id = lookup(w, high, word_scratch_);
-        if (id >= 0) pending_.ids.push_back(id);
-      },
-      [&] { pending_.end_sentence(); });
+  cutter_.finish([&](std::string&& text, uint64_t sentence_words) {
+    ready_.emplace_back();
+    ready_.back().text = std::move(text);
+    ready_.back().sentence_words = sentence_words;
+  });
 }
 
-Trainer::Push Trainer::drain(bool all, double timeout_s) {
-  size_t end_idx = 0;  // first entry of pending_.ends past pending_pos_
-  auto cut = [&] {
-    const size_t from = pending_pos_;
-    const size_t to = std::min(pending_.ids.size(), from + kJobWords);
-    staged_.clear();
-    staged_.ids.assign(pending_.ids.begin() + from, pending_.ids.begin() + to);
-    while (end_idx < pending_.ends.size() && pending_.ends[end_idx] <= from) ++end_idx;
-    for (size_t e = end_idx; e < pending_.ends.size() && pending_.ends[e] <= to; ++e)
-      staged_.ends.push_back(static_cast<uint32_t>(pending_.ends[e] - from));
-    staged_.end_sentence();  // a cut mid-sentence splits it: windows stop at the cut
-    pending_pos_ = to;
-    has_staged_ = true;
-  };
-  Push result = Push::Done;
-  for (;;) {
-    if (!has_staged_) {
-      const size_t left = pending_.ids.size() - pending_pos_;
-      if (left == 0 || (left < kJobWords && !all)) break;
-      cut();
-    }
-    result = push(staged_, timeout_s);
-    if (result != Push::Done) break;
-    has_staged_ = false;
+Trainer::Push Trainer::drain(double timeout_s) {
+  while (!ready_.empty()) {
+    Push r = push(ready_.front(), timeout_s);
+    if (r != Push::Done) return r;
+    ready_.pop_front();
   }
-  // Drop what was queued from the front of the pending batch.
-  if (pending_pos_) {
-    std::vector<uint32_t> ends;
-    for (uint32_t e : pending_.ends)
-      if (e > pending_pos_) ends.push_back(static_cast<uint32_t>(e - pending_pos_));
-    pending_.ids.erase(pending_.ids.begin(), pending_.ids.begin() + pending_pos_);
-    pending_.ends.swap(ends);
-    pending_pos_ = 0;
-  }
-  return result;
+  return Push::Done;
 }
 
 bool Trainer::pop(Job& job) {

@@ -19,6 +19,7 @@
 #include "huffman.h"
 #include "kernels/kernel_api.h"
 #include "sampling.h"
+#include "stream_cutter.h"
 #include "text.h"
 #include "tokenizer.h"
 #include "vocab.h"
@@ -47,11 +48,18 @@ struct Matrices {
   int stride = 0;
 };
 
-// A batch of sentences of word ids (out-of-vocabulary words already dropped).
+// A batch of sentences of word ids (out-of-vocabulary words already dropped), or raw text
+// for the worker to tokenise.
 struct Job {
   std::vector<int32_t> ids;
   std::vector<uint32_t> ends;  // sentence i is ids[ends[i-1] .. ends[i])
-  void clear() { ids.clear(); ends.clear(); }
+  std::string text;            // raw bytes ending at a word boundary (stream of bytes)
+  uint64_t sentence_words = 0;  // words of text's first sentence that came before it
+  void clear() {
+    ids.clear();
+    ends.clear();
+    text.clear();
+  }
   void end_sentence() {
     if (ids.size() && (ends.empty() || ends.back() != ids.size())) ends.push_back(static_cast<uint32_t>(ids.size()));
   }
@@ -77,13 +85,12 @@ class Trainer {
   enum class Push { Done, Timeout, Stopped };
   // Hands a batch to the workers, waiting at most `timeout_s` for room.
   Push push(Job& job, double timeout_s);
-  // Stream of raw bytes (a decompressed file): feed_bytes() tokenises into a pending batch
-  // (never blocks); drain() queues its full batches of kJobWords words (all of it once
-  // `all`), returning Timeout when the queue stayed full; call it again to go on.
+  // Stream of raw bytes (a decompressed file): feed_bytes() cuts it into pieces the workers
+  // tokenise (see StreamCutter; never blocks), finish_bytes() ends a file, and drain() queues
+  // the cut pieces, returning Timeout when the queue stayed full; call it again to go on.
   void feed_bytes(const char* p, size_t n);
   void finish_bytes();
-  Push drain(bool all, double timeout_s);
-  static constexpr size_t kJobWords = 10000;
+  Push drain(double timeout_s);
   // No more batches this epoch.
   void close_stream();
   // True once every worker of the epoch has finished.
@@ -111,6 +118,7 @@ class Trainer {
   };
   void worker(size_t tid);
   void run_job(Slot& slot, const Job& job, uint64_t& pending);
+  void tokenize_job(const Job& raw, Job& out, std::string& scratch) const;
   void flush_progress(uint64_t& pending);
   bool pop(Job& job);
   void launch();
@@ -145,12 +153,8 @@ class Trainer {
   std::condition_variable q_not_empty_, q_not_full_;
   std::deque<Job> queue_;
   bool closed_ = false;
-  Job pending_;          // tokenised, not yet queued
-  size_t pending_pos_ = 0;  // pending_.ids before this are queued
-  Job staged_;           // cut from pending_, waiting for room in the queue
-  bool has_staged_ = false;
-  StreamTokenizer tokenizer_;
-  std::string word_scratch_;
+  StreamCutter cutter_;
+  std::deque<Job> ready_;  // cut, waiting for room in the queue
 };
 
 }  // namespace fe

@@ -96,3 +96,55 @@ def test_invalid_utf8_replaced_like_python(tmp_path, seed):
     from_python = _vocab([s for s in python_side if s])
     assert sorted(from_file[0]) == sorted(from_python[0])
     assert dict(zip(from_file[0], from_file[1])) == dict(zip(from_python[0], from_python[1]))
+
+
+def _boundaries(sentences):
+    """Cumulative word positions where sentences end."""
+    out, n = set(), 0
+    for s in sentences:
+        n += len(s)
+        out.add(n)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stream_pieces_keep_sentence_rules_exact(tmp_path, seed):
+    # Stream mode cuts the bytes into pieces on the calling thread and tokenises them on the
+    # workers: the words must be Python's, in order, and the sentence ends Python's plus, at
+    # most, one at each cut (a window never reaches across a piece).
+    import random
+    rng = random.Random(seed)
+    alphabet = ["ab", "c", "dé", "€", "x\u00a0y", "z\u2003", "\u3000", " ", " ", "  ", "\n", "\t", "\r\n", "q"]
+    files = []
+    for k in range(1 + seed % 3):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 4000)))
+        p = tmp_path / f"f{k}.txt"
+        p.write_bytes(text.encode())
+        files.append(p)
+    max_words = rng.choice([1, 3, 7, 10000])
+    piece_bytes = rng.choice([1, 5, 64, 1000, 1 << 16])
+    blocks = []
+    for p in files:
+        data, cuts = p.read_bytes(), []
+        pos = 0
+        while pos < len(data):
+            step = rng.randrange(1, 300)
+            cuts.append(data[pos:pos + step])
+            pos += step
+        blocks.append(cuts)
+    for corpus, newline_ends in ((fastembed.PathLineSentences(str(tmp_path), max_sentence_length=max_words), True),
+                                 (fastembed.Text8Corpus(str(files[0]), max_sentence_length=max_words), False)):
+        use = blocks if newline_ends else blocks[:1]
+        pieces = _core.stream_pieces(use, newline_ends, max_words, piece_bytes)
+        ours = [s for piece in pieces for s in piece]
+        reference = [s for s in corpus if s]
+        assert [w for s in ours for w in s] == [w for s in reference for w in s]
+        cuts, n = set(), 0
+        for piece in pieces:
+            n += sum(len(s) for s in piece)
+            cuts.add(n)
+        R, O = _boundaries(reference), _boundaries(ours)
+        assert R <= O
+        assert O <= R | cuts
+        if piece_bytes >= 1 << 16:
+            assert O == R  # one piece per file: nothing extra

@@ -323,12 +323,12 @@ void bind_training(py::module_& m) {
                py::gil_scoped_release nogil;
                t.trainer->feed_bytes(v.data(), v.size());
              }
-             t.retry([&] { return t.trainer->drain(false, 0.1); });
+             t.retry([&] { return t.trainer->drain(0.1); });
            })
       .def("finish_bytes",
            [](PyTrainer& t) {
              t.trainer->finish_bytes();
-             t.retry([&] { return t.trainer->drain(true, 0.1); });
+             t.retry([&] { return t.trainer->drain(0.1); });
            })
       .def("close_stream", [](PyTrainer& t) { t.trainer->close_stream(); })
       .def(
@@ -417,6 +417,34 @@ void bind_training(py::module_& m) {
         return out;
       },
       py::arg("path"), py::arg("chunk_bytes"));
+
+  m.def(
+      "stream_pieces",
+      [](const std::vector<std::vector<py::bytes>>& files, bool newline_ends, uint64_t max_words, size_t piece_bytes) {
+        // The sentences the stream-mode workers see, piece by piece (for the tests): files of
+        // byte blocks go through the trainer's cutter, each piece through its tokeniser.
+        StreamCutter cutter(SentenceRule{newline_ends, max_words}, piece_bytes);
+        py::list pieces;
+        auto on_piece = [&](std::string&& text, uint64_t sentence_words) {
+          py::list sentences, current;
+          tokenize_piece(
+              text, sentence_words, cutter.rule(), [&](std::string_view w, bool) { current.append(to_str(w)); },
+              [&] {
+                if (py::len(current)) sentences.append(current);
+                current = py::list();
+              });
+          pieces.append(sentences);
+        };
+        for (const auto& blocks : files) {
+          for (const auto& b : blocks) {
+            std::string_view v = b;
+            cutter.feed(v.data(), v.size(), on_piece);
+          }
+          cutter.finish(on_piece);
+        }
+        return pieces;
+      },
+      py::arg("files"), py::arg("newline_ends"), py::arg("max_words"), py::arg("piece_bytes"));
 
   m.def("available_kernels", &available_kernels);
   m.def("active_kernels", [] { return std::string(active_kernels().name); });

@@ -1,5 +1,5 @@
-// Fuzz target: the streaming tokenizer and CorpusCounter::feed on arbitrary bytes cut into
-// pieces at arbitrary points, under each sentence rule.  Checks the sentences against a plain
+// Fuzz target: the streaming tokenizer, the stream-mode cutter and CorpusCounter::feed on
+// arbitrary bytes cut into pieces at arbitrary points, under each sentence rule.  Checks the sentences against a plain
 // reference (Python's decode + str.split(), sentences ended by '\n' and/or cut every
 // max_words words), and the word counts, sentence count and pruning against a plain
 // reference counter (the word2vec C tool's ReduceVocab, UTF-8 repaired by the standard).
@@ -7,11 +7,13 @@
 // Input: [flags][cap][rule][cut u16 x ncuts][text]; flags bits 0-1: UTF-8 policy (0 replace,
 // 1 ignore, 2 strict, 3 replace), bits 2-4: ncuts, bit 5: max_vocab_size = cap + 1;
 // rule bit 0: newlines do NOT end sentences, bits 1-3: max_words (0: no cap).
+#include <set>
 #include <stdexcept>
 #include <unordered_map>
 
 #include "corpus_count.h"
 #include "fuzz_common.h"
+#include "stream_cutter.h"
 #include "tokenizer.h"
 
 namespace {
@@ -100,7 +102,50 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   got.pop_back();
   FUZZ_CHECK(got == expect);
 
-  // 2. CorpusCounter over the same pieces against the reference counter.
+  // 2. The stream-mode cutter (pieces of 1..64 bytes, each tokenised on its own): the same
+  // words, and the same sentence ends plus, at most, one at each piece's end.
+  {
+    auto ends_of = [](const std::vector<std::vector<std::string>>& ss) {
+      std::set<size_t> out;
+      size_t n = 0;
+      for (const auto& s : ss) out.insert(n += s.size());
+      return out;
+    };
+    std::vector<std::vector<std::string>> pieces_got(1);
+    std::set<size_t> piece_ends;
+    size_t words = 0;
+    fe::StreamCutter cutter(rule, 1 + cap_byte % 64);
+    auto on_piece = [&](std::string&& piece, uint64_t sentence_words) {
+      fe::tokenize_piece(
+          piece, sentence_words, rule,
+          [&](std::string_view w, bool) {
+            pieces_got.back().emplace_back(w);
+            ++words;
+          },
+          [&] {
+            if (!pieces_got.back().empty()) pieces_got.emplace_back();
+          });
+      piece_ends.insert(words);
+    };
+    prev = 0;
+    for (size_t c : cuts) {
+      cutter.feed(text.data() + prev, c - prev, on_piece);
+      prev = c;
+    }
+    cutter.feed(text.data() + prev, text.size() - prev, on_piece);
+    cutter.finish(on_piece);
+    FUZZ_CHECK(pieces_got.back().empty());
+    pieces_got.pop_back();
+    std::vector<std::string> flat_got, flat_expect;
+    for (const auto& s : pieces_got) flat_got.insert(flat_got.end(), s.begin(), s.end());
+    for (const auto& s : expect) flat_expect.insert(flat_expect.end(), s.begin(), s.end());
+    FUZZ_CHECK(flat_got == flat_expect);
+    const std::set<size_t> want = ends_of(expect), have = ends_of(pieces_got);
+    for (size_t e : want) FUZZ_CHECK(have.count(e));
+    for (size_t e : have) FUZZ_CHECK(want.count(e) || piece_ends.count(e));
+  }
+
+  // 3. CorpusCounter over the same pieces against the reference counter.
   RefCounter ref{cap};
   bool ref_invalid = false;
   std::string fixed;
