@@ -141,6 +141,33 @@ def seed_table(records: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def scaling(records: list[dict]) -> str:
+    """Training words/s with N threads over 1 thread, per mode and tool, from pairs measured in
+    the same invocation with the same seed (back to back), so each ratio compares neighbouring
+    runs; the median over seeds resists the odd run slowed by a neighbour on a shared host."""
+    runs: dict[tuple[str, str, str, int], dict[int, dict]] = {}
+    for rec in records:
+        key = (rec["mode"], label(rec), rec.get("run_id") or "", rec["settings"].get("seed"))
+        runs.setdefault(key, {})[_threads(rec)] = rec
+    ratios: dict[tuple[str, str, int], list[float]] = {}
+    for (mode, tool, _run, _seed), by_threads in runs.items():
+        one = by_threads.get(1)
+        for threads, rec in by_threads.items():
+            if one is not None and threads > 1:
+                ratios.setdefault((mode, tool, threads), []).append(rec["words_per_sec"] / one["words_per_sec"])
+    if not ratios:
+        return "(no run measured a tool with 1 thread and more)"
+    lines = ["| mode | tool | threads | pairs | median speed-up over 1 thread | range |",
+             "| --- | --- | ---: | ---: | ---: | ---: |"]
+    for (mode, tool, threads), rs in sorted(
+            ratios.items(), key=lambda kv: (_order(MODE_ORDER, kv[0][0]), _order(TOOL_ORDER, kv[0][1]), kv[0][2])):
+        rs = sorted(rs)
+        mid = len(rs) // 2
+        median = rs[mid] if len(rs) % 2 else (rs[mid - 1] + rs[mid]) / 2
+        lines.append(f"| {mode} | {tool} | {threads} | {len(rs)} | {median:.2f}× | {rs[0]:.2f}–{rs[-1]:.2f}× |")
+    return "\n".join(lines)
+
+
 def summary(paths: Iterable[Path | str]) -> str:
     """Both tables for the given JSON-lines files."""
     recs = read_records(paths)
@@ -153,7 +180,12 @@ def summary(paths: Iterable[Path | str]) -> str:
         head += (f"Warning: 1-minute load average up to {max(busy):.1f} before some runs: the machine was "
                  "shared and wall-clock figures are pessimistic; words/CPU-s is less affected.\n")
     head += "\n"
-    return head + table(recs) + "\n\nSame-run ratios:\n\n" + ratios(recs)
+    out = head + table(recs) + "\n\nSame-run ratios:\n\n" + ratios(recs)
+    if len({r["settings"].get("seed") for r in recs}) > 1:
+        out += "\n\nOver seeds:\n\n" + seed_table(recs)
+    if len({_threads(r) for r in recs}) > 1:
+        out += "\n\nThread scaling:\n\n" + scaling(recs)
+    return out
 
 
 def load_json_lines(path: Path) -> list[dict]:

@@ -182,34 +182,37 @@ def main(argv: list[str] | None = None) -> int:
     failures = 0
     done: list[dict] = []
     for mode in args.modes:
-        for workers in args.threads:
-            for seed, tool in ((s, t) for s in args.seeds for t in args.tools):
-                if tool in skipped:
-                    continue
-                spec = {**base, "tool": tool, "mode": mode,
-                        "settings": settings_for(mode, workers, epochs, seed)}
-                busy = wait_until_idle(args.wait_idle, 0.15, log) if args.wait_idle > 0 else cpu_busy(1.0)
-                log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} seed={seed} "
-                    f"(CPUs {100 * (busy or 0):.0f}% busy before) ...")
-                rec = run_one(spec, args.timeout)
-                rec["cpu_busy_before"] = busy
-                if "error" in rec:
-                    failures += 1
-                    log(f"  FAILED: {rec['error']}")
-                else:
-                    done.append(rec)
-                    log(f"  wall {rec['wall_seconds']:.1f} s, {rec['words_per_sec']:,.0f} words/s "
-                        f"({rec['words_per_cpu_sec']:,.0f} per CPU-s), "
-                        f"analogy {100 * rec['analogy_accuracy']:.1f}%, peak RSS {rec['peak_rss_mb']:.0f} MB")
-                line = json.dumps(rec)
-                print(line, flush=True)
-                if args.out:
-                    with open(args.out, "a", encoding="utf8") as f:
-                        f.write(line + "\n")
+        # Seeds outermost: the thread counts and tools of one seed run back to back, so
+        # same-seed ratios (scaling, tool against tool) compare runs minutes apart at most.
+        for seed, workers, tool in ((s, w, t) for s in args.seeds for w in args.threads for t in args.tools):
+            if tool in skipped:
+                continue
+            spec = {**base, "tool": tool, "mode": mode,
+                    "settings": settings_for(mode, workers, epochs, seed)}
+            busy = wait_until_idle(args.wait_idle, 0.15, log) if args.wait_idle > 0 else cpu_busy(1.0)
+            log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} seed={seed} "
+                f"(CPUs {100 * (busy or 0):.0f}% busy before) ...")
+            rec = run_one(spec, args.timeout)
+            rec["cpu_busy_before"] = busy
+            if "error" in rec:
+                failures += 1
+                log(f"  FAILED: {rec['error']}")
+            else:
+                done.append(rec)
+                log(f"  wall {rec['wall_seconds']:.1f} s, {rec['words_per_sec']:,.0f} words/s "
+                    f"({rec['words_per_cpu_sec']:,.0f} per CPU-s), "
+                    f"analogy {100 * rec['analogy_accuracy']:.1f}%, peak RSS {rec['peak_rss_mb']:.0f} MB")
+            line = json.dumps(rec)
+            print(line, flush=True)
+            if args.out:
+                with open(args.out, "a", encoding="utf8") as f:
+                    f.write(line + "\n")
     if done:
         log("\n" + _summary.table(done) + "\n\n" + _summary.ratios(done))
         if len(args.seeds) > 1:
             log("\n" + _summary.seed_table(done))
+        if len(args.threads) > 1:
+            log("\n" + _summary.scaling(done))
     return 1 if failures else 0
 
 
