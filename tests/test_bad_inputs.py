@@ -717,7 +717,7 @@ def test_bad_parameters(outcomes, name, kw, exc, pattern):
     ("bad_sentence_at_train", TypeError, r"word 1 of sentence 1 is a NoneType"),
     ("sentences_is_str", TypeError, r"iterable of lists of str"),
     ("sentences_is_generator", TypeError, r"re-iterable"),
-    ("word_with_lone_surrogate", UnicodeEncodeError, r"surrogates not allowed"),
+    ("word_with_lone_surrogate", UnicodeEncodeError, r"surrogates not allowed \(word \d+ of sentence \d+ of the corpus\)"),
     ("iterable_raises_in_iter", CorpusBroke, r"^cannot open$"),
     ("iterable_raises_in_build_vocab", CorpusBroke, r"^broke after 15000 sentences$"),
     ("iterable_raises_in_train", CorpusBroke, r"^broke after 25000 sentences$"),

@@ -193,6 +193,17 @@ def test_bad_sentences_raise_type_error(bad, err):
         fastembed.Word2Vec(bad, min_count=1)
 
 
+def test_word_without_utf8_form_is_located():
+    # A lone surrogate (what os.fsdecode leaves for undecodable bytes) cannot be trained on; the
+    # error says which word, both while counting and while training.
+    with pytest.raises(UnicodeEncodeError, match=r"word 0 of sentence 1 of the corpus"):
+        fastembed.Word2Vec([["a", "b"] * 10, ["x\ud800y", "b"]], min_count=1)
+    model = fastembed.Word2Vec(min_count=1, epochs=1)
+    model.build_vocab([["a", "b"] * 10])
+    with pytest.raises(UnicodeEncodeError, match=r"word 2 of sentence 1 of the corpus"):
+        model.train([["a", "b"], ["b", "a", "a\udcff"]], total_examples=2, epochs=1)
+
+
 def test_generator_rejected():
     with pytest.raises(TypeError, match="re-iterable"):
         fastembed.Word2Vec((s for s in [["a"]]), min_count=1)

@@ -56,6 +56,22 @@ std::string_view str_view(PyObject* o) {
   return std::string_view(p, static_cast<size_t>(n));
 }
 
+// str_view for a word of the corpus: a str that has no UTF-8 form (a lone surrogate, as
+// os.fsdecode leaves for undecodable bytes) raises UnicodeEncodeError naming where it is.
+std::string_view word_view(PyObject* w, py::ssize_t j, uint64_t sentence) {
+  py::ssize_t n;
+  if (const char* p = PyUnicode_AsUTF8AndSize(w, &n)) return std::string_view(p, static_cast<size_t>(n));
+  if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) throw py::error_already_set();
+  py::error_already_set err;  // takes the pending exception
+  py::object e = err.value();
+  std::string reason = py::str(e.attr("reason"));
+  reason += " (word " + std::to_string(j) + " of sentence " + std::to_string(sentence) + " of the corpus)";
+  py::object again = py::reinterpret_borrow<py::object>(PyExc_UnicodeEncodeError)(
+      e.attr("encoding"), e.attr("object"), e.attr("start"), e.attr("end"), reason);
+  PyErr_SetObject(PyExc_UnicodeEncodeError, again.ptr());
+  throw py::error_already_set();
+}
+
 // Walks a batch of sentences (each a list/tuple of str), calling on_word / on_end; positions in
 // errors count from `offset`, the index of the batch's first sentence in the corpus.
 template <class OnWord, class OnEnd>
@@ -83,7 +99,7 @@ void walk_sentences(py::handle batch, uint64_t offset, OnWord&& on_word, OnEnd&&
       if (!PyUnicode_Check(w))
         throw py::type_error("word " + std::to_string(j) + " of sentence " + std::to_string(offset + i) +
                              " is a " + std::string(Py_TYPE(w)->tp_name) + ", not a str");
-      on_word(str_view(w));
+      on_word(word_view(w, j, offset + i));
     }
     on_end();
   }
