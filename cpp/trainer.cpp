@@ -14,6 +14,13 @@ namespace fe {
 namespace {
 constexpr size_t kBlockWords = 10000;        // the longest run of words handed to a kernel
 constexpr uint64_t kProgressWords = 10000;   // how often a worker publishes progress
+// Hierarchical softmax, several threads: how many of the heaviest inner nodes each thread
+// trains in its own copy, and how many centre words it trains between merges.  Measured on
+// the 17M-word corpus, 2 threads: 1.4x faster for sg-hs and cbow-hs, analogy accuracy within
+// 0.15 points over 6 seeds (larger copies gained nothing more; merging every 256 words cost
+// sg-hs 0.5 points).
+constexpr int kHotNodes = 64;
+constexpr int kHotPeriod = 64;
 }  // namespace
 
 Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats)
@@ -58,6 +65,10 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.shared_negatives = cfg.shared_negatives;
   km_.compute_loss = cfg.compute_loss;
   km_.exact_sigmoid = cfg.exact_sigmoid;
+  // One thread shares no rows: it trains syn1 directly.
+  km_.hot_rows = km_.hs && cfg.workers > 1 ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
+  km_.hot_begin = static_cast<int>(n) - 1 - km_.hot_rows;  // the last inner nodes: the heaviest
+  km_.hot_period = kHotPeriod;
 
   size_t max_depth = 0;
   if (cfg.hs)
@@ -80,6 +91,12 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->in_rows = aligned_array<float*>(std::max<size_t>(nctx, 1));
     s->out_rows = aligned_array<float*>(nout);
     s->scratch.rng = splitmix64(seeder) | 1;
+    if (km_.hot_rows) {
+      s->hot = aligned_array<float>(static_cast<size_t>(km_.hot_rows) * st);
+      s->hot_snap = aligned_array<float>(static_cast<size_t>(km_.hot_rows) * st);
+    }
+    s->scratch.hot = s->hot.get();
+    s->scratch.hot_snap = s->hot_snap.get();
     s->scratch.kept = s->kept_buf.get();
     s->scratch.ctx = s->ctx.get();
     s->scratch.outputs = s->outputs.get();
@@ -158,9 +175,18 @@ void Trainer::tokenize_job(const Job& raw, Job& out, std::string& scratch) const
       [&] { out.end_sentence(); });
 }
 
+void Trainer::load_hot(Slot& slot) const {
+  const size_t st = static_cast<size_t>(mats_.stride);
+  const float* from = mats_.syn1 + static_cast<size_t>(km_.hot_begin) * st;
+  std::copy(from, from + static_cast<size_t>(km_.hot_rows) * st, slot.hot.get());
+  std::copy(from, from + static_cast<size_t>(km_.hot_rows) * st, slot.hot_snap.get());
+  slot.scratch.hot_since = 0;
+}
+
 void Trainer::worker(size_t tid) {
   Slot& slot = *slots_[tid];
   uint64_t pending = 0;
+  if (km_.hot_rows) load_hot(slot);
   try {
     if (chunks_) {
       ChunkReader reader(chunks_->path());
@@ -202,6 +228,7 @@ void Trainer::worker(size_t tid) {
     q_not_empty_.notify_all();
   }
   flush_progress(pending);
+  if (km_.hot_rows) kernels_->merge_hot(km_, slot.scratch);  // the epoch's last updates
   {
     std::lock_guard<std::mutex> lk(done_mu_);
     running_.fetch_sub(1);

@@ -113,11 +113,13 @@ class Trainer {
     std::atomic<double> loss{0};
     std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs;
     std::unique_ptr<float[], FreeDeleter> labels, err, hidden, scores, coef;
+    std::unique_ptr<float[], FreeDeleter> hot, hot_snap;  // see KernelModel::hot_rows
     std::unique_ptr<float*[], FreeDeleter> in_rows, out_rows;
     KernelScratch scratch{};
   };
   void worker(size_t tid);
   void run_job(Slot& slot, const Job& job, uint64_t& pending);
+  void load_hot(Slot& slot) const;
   void tokenize_job(const Job& raw, Job& out, std::string& scratch) const;
   void flush_progress(uint64_t& pending);
   bool pop(Job& job);

@@ -219,6 +219,38 @@ def test_kernels_agree():
 
 
 @pytest.mark.parametrize("name", _core.available_kernels())
+def test_hot_node_merge_keeps_every_threads_updates(name):
+    # Hierarchical softmax with several threads trains the inner nodes nearest the root in a
+    # per-thread copy; a merge adds the copy's change since the last merge (own - snapshot) to
+    # what syn1 holds now, so updates other threads merged meanwhile survive.  Where nobody else
+    # wrote, the copy is taken bit for bit.
+    rng = np.random.default_rng(7)
+    syn1 = rng.standard_normal((10, 16)).astype(np.float32)
+    begin = 6
+    snap = syn1[begin:].copy()
+    own = snap + rng.standard_normal(snap.shape).astype(np.float32) * np.float32(0.1)
+    other = rng.random(snap.shape) < 0.5  # entries another thread changed since the snapshot
+    syn1[begin:][other] += np.float32(0.25)
+    merged, own_after, snap_after = _core.kernel_merge_hot(name, syn1, own, snap, begin)
+    expect = syn1.copy()
+    expect[begin:] = np.where(other, syn1[begin:] + (own - snap), own)
+    np.testing.assert_array_equal(merged, expect)
+    np.testing.assert_array_equal(own_after, expect[begin:])
+    np.testing.assert_array_equal(snap_after, expect[begin:])
+
+
+def test_hs_threads_merge_their_hot_nodes(sample_path):
+    # With 2 workers the heaviest inner nodes train in per-thread copies: they must reach
+    # syn1 (changed from their zero start like the other nodes), and the model stays sane.
+    model = fastembed.Word2Vec(corpus_file=sample_path, vector_size=50, epochs=1, workers=2, sg=0, hs=1,
+                               negative=0, sample=1e-4, alpha=0.05, seed=2)
+    root_side = model.syn1[-64:, :50]
+    assert np.all(np.abs(root_side).sum(axis=1) > 0)
+    assert np.isfinite(model.syn1).all()
+    _assert_sane(model)
+
+
+@pytest.mark.parametrize("name", _core.available_kernels())
 def test_training_with_each_kernel(sample_path, name):
     before = _core.active_kernels()
     _core.set_kernels(name)

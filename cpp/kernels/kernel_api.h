@@ -25,6 +25,12 @@ struct KernelModel {
   const float* sigmoid_table;  // kSigmoidTableSize entries over [-kMaxExp, kMaxExp]
   int sg, hs, negative, window, shrink_windows, cbow_mean, shared_negatives, compute_loss,
       exact_sigmoid;
+  // Hierarchical softmax with several threads: the inner nodes nearest the root are on almost
+  // every word's path, so every thread would write their syn1 rows all the time and each write
+  // pulls the cache lines to the writer's core.  Rows [hot_begin, hot_begin + hot_rows) (the
+  // heaviest nodes: Huffman creates them last) are trained in a per-thread copy instead,
+  // merged into syn1 every hot_period centre words.  hot_rows = 0: off.
+  int hot_begin, hot_rows, hot_period;
 };
 
 constexpr int kSigmoidTableSize = 1024;
@@ -45,6 +51,9 @@ struct KernelScratch {
   float** out_rows;   // outputs capacity
   float* err;         // 2 * window * stride floats (at least stride), 64-byte aligned
   float* hidden;      // stride floats, 64-byte aligned
+  float* hot;         // hot_rows * stride floats: this thread's copy of the hot syn1 rows
+  float* hot_snap;    // those rows as they were in syn1 at the last merge
+  int hot_since;      // centre words trained since the last merge
 };
 
 struct KernelSet {
@@ -55,6 +64,8 @@ struct KernelSet {
                         float alpha);
   float (*dot)(const float* a, const float* b, int n);          // n % 16 == 0
   void (*axpy)(float a, const float* x, float* y, int n);       // y += a * x
+  // Merges the thread's copy of the hot syn1 rows into syn1 and refreshes it from there.
+  void (*merge_hot)(const KernelModel& m, KernelScratch& s);
 };
 
 extern const KernelSet kKernelsScalar;

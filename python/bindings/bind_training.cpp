@@ -473,6 +473,38 @@ void bind_training(py::module_& m) {
     std::copy(b.data(), b.data() + b.size(), pb.get());
     return k.dot(pa.get(), pb.get(), static_cast<int>(a.size()));
   });
+  m.def("kernel_merge_hot", [](const std::string& name, py::array_t<float, py::array::c_style> syn1,
+                               py::array_t<float, py::array::c_style> own, py::array_t<float, py::array::c_style> snap,
+                               int begin) {
+    // One merge of a thread's copy of the hot syn1 rows [begin, begin + rows of own) (for the
+    // tests): returns syn1, the copy and the snapshot afterwards.
+    const KernelSet& k = kernels_by_name(name);
+    if (syn1.ndim() != 2 || own.ndim() != 2 || snap.ndim() != 2 || own.shape(1) != syn1.shape(1) ||
+        snap.shape(0) != own.shape(0) || snap.shape(1) != own.shape(1) || syn1.shape(1) % 16 || begin < 0 ||
+        begin + own.shape(0) > syn1.shape(0))
+      throw py::value_error("expected syn1 [rows, stride % 16 == 0] and own/snap [hot rows, stride] inside it");
+    const size_t st = static_cast<size_t>(syn1.shape(1));
+    auto a = aligned_array<float>(syn1.size()), o = aligned_array<float>(own.size()), n = aligned_array<float>(own.size());
+    std::copy(syn1.data(), syn1.data() + syn1.size(), a.get());
+    std::copy(own.data(), own.data() + own.size(), o.get());
+    std::copy(snap.data(), snap.data() + snap.size(), n.get());
+    KernelModel km{};
+    km.syn1 = a.get();
+    km.stride = static_cast<int>(st);
+    km.hot_begin = begin;
+    km.hot_rows = static_cast<int>(own.shape(0));
+    KernelScratch ks{};
+    ks.hot = o.get();
+    ks.hot_snap = n.get();
+    k.merge_hot(km, ks);
+    auto out = [](const float* p, py::ssize_t rows, py::ssize_t cols) {
+      py::array_t<float> r({rows, cols});
+      std::copy(p, p + rows * cols, r.mutable_data());
+      return r;
+    };
+    return py::make_tuple(out(a.get(), syn1.shape(0), syn1.shape(1)), out(o.get(), own.shape(0), own.shape(1)),
+                          out(n.get(), own.shape(0), own.shape(1)));
+  });
   m.def("kernel_axpy", [](const std::string& name, float alpha, py::array_t<float, py::array::c_style> x, py::array_t<float, py::array::c_style> y) {
     const KernelSet& k = kernels_by_name(name);
     if (x.size() != y.size() || x.size() % 16) throw py::value_error("lengths must match and be a multiple of 16");
