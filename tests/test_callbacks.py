@@ -185,6 +185,8 @@ def test_sigint_stops_training_quickly_and_leaves_a_usable_model(full_corpus, sm
         os.kill(os.getpid(), signal.SIGINT)
 
     timer = threading.Timer(1.5, interrupt)
+    # Under a runner that ignores SIGINT (started in the background) the signal would be lost.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer.start()
     try:
         with pytest.raises(KeyboardInterrupt):
@@ -192,6 +194,7 @@ def test_sigint_stops_training_quickly_and_leaves_a_usable_model(full_corpus, sm
         raised = time.monotonic()
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert sent, "training ended before the signal"
     assert raised - sent[0] < 3.0
     assert model.progress.epoch < 50

@@ -175,7 +175,10 @@ def test_ctrl_c_exits_130_and_leaves_no_output(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "fastembed", "train", "-train", str(corpus),
                              "-output", str(out), "-iter", "50", "-threads", "2"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            # A runner started in the background passes SIGINT on ignored, and
+                            # Python then never raises KeyboardInterrupt: give the child Ctrl-C.
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 60
         # wait until training runs (the vocabulary scan is done), then interrupt

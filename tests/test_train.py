@@ -286,7 +286,10 @@ try:
 except KeyboardInterrupt:
     print("interrupted", time.time(), np.isfinite(model.wv.vectors).all(), flush=True)
 """)
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    # A runner started in the background passes SIGINT on ignored, and Python then never raises
+    # KeyboardInterrupt: give the child the default disposition.
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(2.0)
     sent = time.time()
