@@ -14,6 +14,25 @@
 
 namespace fe {
 
+// Tokenises one piece under `rule`, given `sentence_words` words of an open sentence before
+// it: on_word(word, has_high_bytes) for each word and on_end() at each sentence end, including
+// the piece's end (windows stop at a cut).  Returns the open sentence's word count at the end,
+// which the next piece starts from.
+template <class OnWord, class OnEnd>
+uint64_t tokenize_piece(std::string_view text, uint64_t sentence_words, SentenceRule rule, OnWord&& on_word,
+                        OnEnd&& on_end) {
+  SentenceTracker sentence{rule, sentence_words};
+  tokenize(
+      text.data(), text.data() + text.size(), true,
+      [&](std::string_view w, bool high) {
+        sentence.word(on_end);
+        on_word(w, high);
+      },
+      [&] { sentence.newline(on_end); });
+  on_end();
+  return sentence.words;
+}
+
 class StreamCutter {
  public:
   static constexpr size_t kDefaultPieceBytes = 64 << 10;
@@ -55,7 +74,8 @@ class StreamCutter {
     std::string text(raw_, 0, end);
     raw_.erase(0, end);
     const uint64_t before = sentence_words_;
-    sentence_words_ = sentence_words_after(text.data(), text.data() + text.size(), rule_, before);
+    // The open sentence's length only matters under a cap; without one, skip the scan.
+    if (rule_.max_words) sentence_words_ = tokenize_piece(text, before, rule_, [](std::string_view, bool) {}, [] {});
     on_piece(std::move(text), before);
   }
 
@@ -64,29 +84,5 @@ class StreamCutter {
   std::string raw_;                  // fed, not yet cut
   uint64_t sentence_words_ = 0;      // words of the open sentence before raw_
 };
-
-// Tokenises one piece under `rule`: on_word(word, has_high_bytes) for each word and on_end()
-// at each sentence end, including the piece's end (windows stop at a cut).
-template <class OnWord, class OnEnd>
-void tokenize_piece(std::string_view text, uint64_t sentence_words, SentenceRule rule, OnWord&& on_word,
-                    OnEnd&& on_end) {
-  tokenize(
-      text.data(), text.data() + text.size(), true,
-      [&](std::string_view w, bool high) {
-        if (rule.max_words && sentence_words == rule.max_words) {
-          on_end();
-          sentence_words = 0;
-        }
-        ++sentence_words;
-        on_word(w, high);
-      },
-      [&] {
-        if (rule.newline_ends) {
-          on_end();
-          sentence_words = 0;
-        }
-      });
-  on_end();
-}
 
 }  // namespace fe

@@ -56,45 +56,42 @@ struct SentenceRule {
   uint64_t max_words = 0;
 };
 
-// Applies `rule` to the words of [p, end) (tokenised as by tokenize(final=true)), given
-// `in_sentence` words of an open sentence before p; returns the open sentence's word count at
-// end.  Lets one thread cut a stream into pieces that others tokenise with the exact rule.
-inline uint64_t sentence_words_after(const char* p, const char* end, SentenceRule rule, uint64_t in_sentence) {
-  if (!rule.max_words) return 0;  // without a cap the count never matters
-  tokenize(
-      p, end, true,
-      [&](std::string_view, bool) {
-        if (in_sentence == rule.max_words) in_sentence = 0;
-        ++in_sentence;
-      },
-      [&] {
-        if (rule.newline_ends) in_sentence = 0;
-      });
-  return in_sentence;
-}
+// Applies a SentenceRule to a stream of words and newlines: `words` counts the open sentence,
+// and on_end() is called where the rule ends one.
+struct SentenceTracker {
+  SentenceRule rule;
+  uint64_t words = 0;
+
+  template <class OnEnd>
+  void word(OnEnd&& on_end) {
+    if (rule.max_words && words == rule.max_words) {
+      on_end();
+      words = 0;
+    }
+    ++words;
+  }
+  template <class OnEnd>
+  void newline(OnEnd&& on_end) {
+    if (rule.newline_ends) {
+      on_end();
+      words = 0;
+    }
+  }
+};
 
 class StreamTokenizer {
  public:
   StreamTokenizer() = default;
-  explicit StreamTokenizer(SentenceRule rule) : rule_(rule) {}
+  explicit StreamTokenizer(SentenceRule rule) : sentence_{rule} {}
 
   // on_word(word, has_high_bytes) for each word, on_end() where a sentence ends.
   template <class OnWord, class OnEnd>
   void feed(const char* p, size_t n, OnWord&& on_word, OnEnd&& on_end) {
     auto word = [&](std::string_view w, bool high) {
-      if (rule_.max_words && in_sentence_ == rule_.max_words) {
-        on_end();
-        in_sentence_ = 0;
-      }
-      ++in_sentence_;
+      sentence_.word(on_end);
       on_word(w, high);
     };
-    auto newline = [&] {
-      if (rule_.newline_ends) {
-        on_end();
-        in_sentence_ = 0;
-      }
-    };
+    auto newline = [&] { sentence_.newline(on_end); };
     if (!carry_.empty()) {
       // Complete the text left over from the previous buffer up to the next ASCII space, then
       // split it (it may hold Unicode spaces once complete).
@@ -114,12 +111,11 @@ class StreamTokenizer {
   void finish(OnWord&& on_word, OnEnd&& on_end) {
     feed(" ", 1, on_word, on_end);  // flush the carried word
     on_end();
-    in_sentence_ = 0;
+    sentence_.words = 0;
   }
 
  private:
-  SentenceRule rule_;
-  uint64_t in_sentence_ = 0;
+  SentenceTracker sentence_;
   std::string carry_;
 };
 

@@ -296,20 +296,18 @@ Trainer::Push Trainer::push(Job& job, double timeout_s) {
   return Push::Done;
 }
 
+void Trainer::add_piece(std::string&& text, uint64_t sentence_words) {
+  ready_.emplace_back();
+  ready_.back().text = std::move(text);
+  ready_.back().sentence_words = sentence_words;
+}
+
 void Trainer::feed_bytes(const char* p, size_t n) {
-  cutter_.feed(p, n, [&](std::string&& text, uint64_t sentence_words) {
-    ready_.emplace_back();
-    ready_.back().text = std::move(text);
-    ready_.back().sentence_words = sentence_words;
-  });
+  cutter_.feed(p, n, [this](std::string&& text, uint64_t words) { add_piece(std::move(text), words); });
 }
 
 void Trainer::finish_bytes() {
-  cutter_.finish([&](std::string&& text, uint64_t sentence_words) {
-    ready_.emplace_back();
-    ready_.back().text = std::move(text);
-    ready_.back().sentence_words = sentence_words;
-  });
+  cutter_.finish([this](std::string&& text, uint64_t words) { add_piece(std::move(text), words); });
 }
 
 Trainer::Push Trainer::drain(double timeout_s) {

@@ -121,6 +121,7 @@ class Trainer {
   void run_job(Slot& slot, const Job& job, uint64_t& pending);
   void load_hot(Slot& slot) const;
   void tokenize_job(const Job& raw, Job& out, std::string& scratch) const;
+  void add_piece(std::string&& text, uint64_t sentence_words);  // a cut piece, to be queued
   void flush_progress(uint64_t& pending);
   bool pop(Job& job);
   void launch();
