@@ -41,6 +41,11 @@ def _order(seq: list[str], key: str) -> int:
     return seq.index(base) if base in seq else len(seq)
 
 
+def _row_key(mode: str, tool: str, threads: int) -> tuple:
+    """Table order: modes as MODE_ORDER, more threads first, tools as TOOL_ORDER."""
+    return _order(MODE_ORDER, mode), -threads, _order(TOOL_ORDER, tool)
+
+
 def _fmt(x: float | None, spec: str) -> str:
     return "—" if x is None else format(x, spec)
 
@@ -67,8 +72,7 @@ def latest(records: list[dict]) -> dict[tuple[str, str, int], dict]:
 
 def table(records: list[dict]) -> str:
     """Markdown table, one row per mode/tool/threads."""
-    rows = sorted(latest(records).items(),
-                  key=lambda kv: (_order(MODE_ORDER, kv[0][0]), -kv[0][2], _order(TOOL_ORDER, kv[0][1])))
+    rows = sorted(latest(records).items(), key=lambda kv: _row_key(*kv[0]))
     lines = [
         "| mode | tool | threads | epochs | wall s | vocab s | train s | words/s | words/CPU-s | analogy % (coverage %) | WS353 ρ | SimLex ρ | peak RSS MB |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -105,8 +109,7 @@ def ratios(records: list[dict]) -> str:
         f"| mode | tool vs {BASELINE} | threads | words/s ratio | words/CPU-s ratio | wall ratio | peak RSS ratio | analogy Δ pp | WS353 Δ | SimLex Δ |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for (mode, tool, threads), (r, b) in sorted(
-            best.items(), key=lambda kv: (_order(MODE_ORDER, kv[0][0]), -kv[0][2], _order(TOOL_ORDER, kv[0][1]))):
+    for (mode, tool, threads), (r, b) in sorted(best.items(), key=lambda kv: _row_key(*kv[0])):
         lines.append(
             f"| {mode} | {tool} | {threads} | {r['words_per_sec'] / b['words_per_sec']:.2f}× "
             f"| {_ratio(r.get('words_per_cpu_sec'), b.get('words_per_cpu_sec'))} "
@@ -117,7 +120,7 @@ def ratios(records: list[dict]) -> str:
 
 
 def seed_table(records: list[dict]) -> str:
-    """Mean and sample standard deviation over seeds, per run, mode, tool and threads: the
+    """Mean and sample standard deviation over the given records, per mode, tool and threads: the
     accuracy of one Hogwild run moves by tenths of a point from seed to seed, so a single-seed
     difference of that size says little."""
     groups: dict[tuple[str, str, int], list[dict]] = {}
@@ -132,8 +135,7 @@ def seed_table(records: list[dict]) -> str:
 
     lines = ["| mode | tool | threads | seeds | analogy % | WS353 ρ | SimLex ρ | wall s |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for (mode, tool, threads), rs in sorted(
-            groups.items(), key=lambda kv: (_order(MODE_ORDER, kv[0][0]), -kv[0][2], _order(TOOL_ORDER, kv[0][1]))):
+    for (mode, tool, threads), rs in sorted(groups.items(), key=lambda kv: _row_key(*kv[0])):
         seeds = ",".join(str(r["settings"].get("seed")) for r in rs)
         lines.append(f"| {mode} | {tool} | {threads} | {seeds} | {stat(rs, 'analogy_accuracy', 100, '.2f')} "
                      f"| {stat(rs, 'ws353_spearman', 1, '.3f')} | {stat(rs, 'simlex_spearman', 1, '.3f')} "
