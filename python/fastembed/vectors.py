@@ -427,8 +427,7 @@ class KeyedVectors:
         cache = self._norm_cache()
         width = hi - lo
         topn = min(topn, width)
-        rows_out = np.full((m, topn), -1, dtype=np.int64)
-        scores_out = np.full((m, topn), np.nan, dtype=np.float64)
+        rows_out, scores_out = _padded_top(m, topn)
         if topn == 0 or m == 0:
             return rows_out, scores_out
         # Scores are float32 dot products with the raw vectors times the float32 reciprocal
@@ -472,8 +471,7 @@ class KeyedVectors:
         cache = self._norm_cache()
         width = hi - lo
         topn = min(topn, width)
-        rows_out = np.full((m, topn), -1, dtype=np.int64)
-        scores_out = np.full((m, topn), np.nan, dtype=np.float64)
+        rows_out, scores_out = _padded_top(m, topn)
         if topn == 0 or m == 0:
             return rows_out, scores_out
         t32 = terms.astype(np.float32)
@@ -536,8 +534,7 @@ class KeyedVectors:
         m = len(pos)
         cache = self._norm_cache()
         topn = min(topn, max(hi - lo, 0))
-        rows_out = np.full((m, topn), -1, dtype=np.int64)
-        scores_out = np.full((m, topn), np.nan, dtype=np.float64)
+        rows_out, scores_out = _padded_top(m, topn)
         if topn == 0 or m == 0:
             return rows_out, scores_out
         t = len(terms)
@@ -907,6 +904,11 @@ class KeyedVectors:
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
     den = float(np.sqrt((a * a).sum()) * np.sqrt((b * b).sum()))
     return float((a * b).sum()) / den if den > 0 else 0.0
+
+
+def _padded_top(m: int, topn: int) -> Tuple[np.ndarray, np.ndarray]:
+    """Result arrays for the top ``topn`` of ``m`` queries, all padding: rows -1, scores NaN."""
+    return np.full((m, topn), -1, dtype=np.int64), np.full((m, topn), np.nan, dtype=np.float64)
 
 
 def _mask(scores: np.ndarray, exclude: List[List[int]], lo: int, hi: int) -> None:
