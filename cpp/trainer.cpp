@@ -83,6 +83,7 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->kept_buf = aligned_array<int32_t>(kBlockWords);
     s->ctx = aligned_array<int32_t>(nctx);
     s->outputs = aligned_array<int32_t>(nout);
+    s->ahead = aligned_array<int32_t>(static_cast<size_t>(kNegativesAhead) * std::max(cfg.negative, 1));
     s->labels = aligned_array<float>(nout);
     s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
     s->hidden = aligned_array<float>(st);
@@ -100,6 +101,7 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->scratch.kept = s->kept_buf.get();
     s->scratch.ctx = s->ctx.get();
     s->scratch.outputs = s->outputs.get();
+    s->scratch.ahead = s->ahead.get();
     s->scratch.labels = s->labels.get();
     s->scratch.err = s->err.get();
     s->scratch.hidden = s->hidden.get();

@@ -111,7 +111,7 @@ class Trainer {
     std::atomic<uint64_t> words{0};  // this epoch
     std::atomic<uint64_t> kept{0};
     std::atomic<double> loss{0};
-    std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs;
+    std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs, ahead;
     std::unique_ptr<float[], FreeDeleter> labels, err, hidden, scores, coef;
     std::unique_ptr<float[], FreeDeleter> hot, hot_snap;  // see KernelModel::hot_rows
     std::unique_ptr<float*[], FreeDeleter> in_rows, out_rows;

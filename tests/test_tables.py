@@ -95,3 +95,26 @@ def test_window_radius_uniform(window):
     expected = n / window
     chi2 = ((hist[1:] - expected) ** 2 / expected).sum()
     assert chi2 < 30, chi2  # <= 7 degrees of freedom, far past the 99.9th percentile (24.3)
+
+
+@pytest.mark.parametrize("name", _core.available_kernels())
+@pytest.mark.parametrize("ahead", [True, False])
+def test_kernel_negatives_follow_unigram_power_and_skip_the_centre(name, ahead):
+    # What each kernel actually trains against: the sets drawn ahead (CBOW, shared-negative
+    # skip-gram) and the per-pair draws (classic skip-gram).  Every draw is unigram^0.75;
+    # a draw equal to the centre word is dropped, so the centre's cell counts the drops.
+    centres = np.array([0, 1, 4, 11], dtype=np.int32)
+    rounds, negative = 100_000, 5
+    hist = np.asarray(_core.kernel_negatives(name, COUNTS, 0.75, negative, centres, rounds, ahead, 11))
+    w = COUNTS.astype(float) ** 0.75
+    p = w / w.sum()
+    draws = rounds * negative
+    for c in centres:
+        row = hist[c].astype(float)
+        assert row[c] == 0
+        observed = row.copy()
+        observed[c] = draws - row.sum()
+        expected = draws * p
+        chi2 = ((observed - expected) ** 2 / expected).sum()
+        assert chi2 < 40, (c, chi2)  # 11 degrees of freedom: the 99.99th percentile is 35.7
+    assert hist[[v for v in range(len(COUNTS)) if v not in centres]].sum() == 0

@@ -54,7 +54,14 @@ struct KernelScratch {
   float* hot;         // hot_rows * stride floats: this thread's copy of the hot syn1 rows
   float* hot_snap;    // those rows as they were in syn1 at the last merge
   int hot_since;      // centre words trained since the last merge
+  // Negative sampling: draws made kNegativesAhead centre words before their use, so their rows
+  // can be prefetched.  kNegativesAhead * negative ids; ahead_ready = 0 until first filled.
+  int32_t* ahead;
+  int ahead_pos, ahead_ready;
 };
+
+// How many centre words ahead negatives are drawn (see KernelScratch::ahead).
+constexpr int kNegativesAhead = 2;
 
 struct KernelSet {
   const char* name;
@@ -66,6 +73,9 @@ struct KernelSet {
   void (*axpy)(float a, const float* x, float* y, int n);       // y += a * x
   // Merges the thread's copy of the hot syn1 rows into syn1 and refreshes it from there.
   void (*merge_hot)(const KernelModel& m, KernelScratch& s);
+  // The negatives the trainer would use for centre word w (drawn ahead, or now for the
+  // per-pair skip-gram): written to s.outputs, returns how many.  For tests.
+  int (*negatives_for)(const KernelModel& m, KernelScratch& s, int32_t w, int ahead);
 };
 
 extern const KernelSet kKernelsScalar;

@@ -7,5 +7,5 @@ namespace kernels_avx512 {
 }  // namespace kernels_avx512
 
 const KernelSet kKernelsAvx512 = {"avx512", &kernels_avx512::train_block, &kernels_avx512::dot_entry,
-                         &kernels_avx512::axpy_entry, &kernels_avx512::merge_hot};
+                         &kernels_avx512::axpy_entry, &kernels_avx512::merge_hot, &kernels_avx512::negatives_entry};
 }  // namespace fe

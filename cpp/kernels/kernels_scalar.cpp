@@ -7,5 +7,5 @@ namespace kernels_scalar {
 }  // namespace kernels_scalar
 
 const KernelSet kKernelsScalar = {"scalar", &kernels_scalar::train_block, &kernels_scalar::dot_entry,
-                         &kernels_scalar::axpy_entry, &kernels_scalar::merge_hot};
+                         &kernels_scalar::axpy_entry, &kernels_scalar::merge_hot, &kernels_scalar::negatives_entry};
 }  // namespace fe

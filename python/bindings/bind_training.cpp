@@ -505,6 +505,45 @@ void bind_training(py::module_& m) {
     return py::make_tuple(out(a.get(), syn1.shape(0), syn1.shape(1)), out(o.get(), own.shape(0), own.shape(1)),
                           out(n.get(), own.shape(0), own.shape(1)));
   });
+  m.def("kernel_negatives",
+        [](const std::string& name, py::array_t<int64_t> counts, double power, int negative,
+           py::array_t<int32_t, py::array::c_style> centres, int rounds, bool ahead, uint64_t seed) {
+          // hist[c, v]: how often word v was drawn as a negative for centre word c, over
+          // `rounds` passes through `centres` (a test hook for the kernels' negative draws).
+          const KernelSet& k = kernels_by_name(name);
+          AliasTable t(to_counts(counts), power);
+          const py::ssize_t n = static_cast<py::ssize_t>(t.size());
+          if (negative < 1 || rounds < 0) throw py::value_error("negative must be >= 1 and rounds >= 0");
+          for (py::ssize_t i = 0; i < centres.size(); ++i)
+            if (centres.data()[i] < 0 || centres.data()[i] >= n) throw py::value_error("centre word out of range");
+          KernelModel km{};
+          km.alias_cells = t.cells_data();
+          km.vocab_size = static_cast<uint32_t>(n);
+          km.negative = negative;
+          km.stride = 16;
+          std::vector<float> row(16 * static_cast<size_t>(n) + 16);  // prefetch targets only
+          float* base = row.data();
+          km.syn1neg = base;
+          std::vector<int32_t> outputs(static_cast<size_t>(negative) + 1), ahead_buf(kNegativesAhead * static_cast<size_t>(negative));
+          std::vector<float> labels(outputs.size());
+          KernelScratch ks{};
+          ks.rng = splitmix64(seed) | 1;
+          ks.outputs = outputs.data();
+          ks.labels = labels.data();
+          ks.ahead = ahead_buf.data();
+          py::array_t<int64_t> hist({n, n});
+          std::fill(hist.mutable_data(), hist.mutable_data() + hist.size(), 0);
+          int64_t* h = hist.mutable_data();
+          for (int r = 0; r < rounds; ++r)
+            for (py::ssize_t i = 0; i < centres.size(); ++i) {
+              const int32_t c = centres.data()[i];
+              const int got = k.negatives_for(km, ks, c, ahead ? 1 : 0);
+              for (int j = 0; j < got; ++j) ++h[c * n + outputs[j]];
+            }
+          return hist;
+        },
+        py::arg("name"), py::arg("counts"), py::arg("power"), py::arg("negative"), py::arg("centres"),
+        py::arg("rounds"), py::arg("ahead"), py::arg("seed"));
   m.def("kernel_axpy", [](const std::string& name, float alpha, py::array_t<float, py::array::c_style> x, py::array_t<float, py::array::c_style> y) {
     const KernelSet& k = kernels_by_name(name);
     if (x.size() != y.size() || x.size() % 16) throw py::value_error("lengths must match and be a multiple of 16");
