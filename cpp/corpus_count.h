@@ -23,12 +23,16 @@ inline std::string_view normalise_word(std::string_view w, bool high, Utf8Policy
 class CorpusCounter {
  public:
   CorpusCounter(uint64_t max_vocab_size, Utf8Policy policy, SentenceRule rule = {})
-      : counter_(max_vocab_size), policy_(policy), stream_(rule) {}
+      : counter_(max_vocab_size), policy_(policy), rule_(rule), stream_(rule) {}
 
   // Counts a whole plain file; `bytes_done` (if given) is advanced as it reads and `stop`
-  // (if given) ends the scan early.
+  // (if given) ends the scan early.  With threads > 1, no max_vocab_size and a file of at
+  // least threads * min_range_bytes, threads count byte ranges of it and the result is merged:
+  // the same words, first-seen order, counts and sentences as one thread's scan.  (Pruning
+  // under max_vocab_size depends on the order words arrive in, so it stays on one thread.)
   void count_file(const std::string& path, std::atomic<uint64_t>* bytes_done = nullptr,
-                  const std::atomic<bool>* stop = nullptr);
+                  const std::atomic<bool>* stop = nullptr, int threads = 1,
+                  uint64_t min_range_bytes = uint64_t{1} << 20);
   // Streamed bytes (a decompressed file): feed in any pieces, then finish().
   void feed(const char* p, size_t n);
   void finish();
@@ -53,8 +57,16 @@ class CorpusCounter {
   const WordCounter& counter() const { return counter_; }
 
  private:
+  struct RangeCount;
+  void count_file_serial(const std::string& path, std::atomic<uint64_t>* bytes_done,
+                         const std::atomic<bool>* stop);
+  void count_range(const std::string& path, uint64_t begin, uint64_t end, RangeCount& out,
+                   std::atomic<uint64_t>* bytes_done, const std::atomic<bool>* stop) const;
+  void merge_range(const RangeCount& r);
+
   WordCounter counter_;
   Utf8Policy policy_;
+  SentenceRule rule_;
   StreamTokenizer stream_;
   std::string scratch_;
   bool in_sentence_ = false;

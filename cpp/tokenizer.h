@@ -107,6 +107,10 @@ class StreamTokenizer {
     const char* rest = tokenize(p, p + n, false, word, newline);
     carry_.assign(rest, static_cast<size_t>(p + n - rest));
   }
+  // No partial word carried and no open sentence: the next byte starts afresh.
+  bool clean() const { return carry_.empty() && sentence_.words == 0; }
+  // The open sentence (a counter that scanned parts of a file elsewhere replays them here).
+  SentenceTracker& tracker() { return sentence_; }
   template <class OnWord, class OnEnd>
   void finish(OnWord&& on_word, OnEnd&& on_end) {
     feed(" ", 1, on_word, on_end);  // flush the carried word

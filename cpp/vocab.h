@@ -29,6 +29,7 @@ class WordCounter {
   uint64_t total_words() const { return total_words_; }
   uint64_t sentences() const { return sentences_; }
   uint64_t min_reduce() const { return min_reduce_; }
+  uint64_t max_vocab_size() const { return max_vocab_size_; }
   const WordTable& table() const { return table_; }
   const std::vector<uint64_t>& counts() const { return counts_; }
   // Adds the sentences counted elsewhere (a reader that tallies them itself).

@@ -134,3 +134,51 @@ def test_build_vocab_from_freq():
     m.build_vocab_from_freq({"a": 10, "b": 1, "c": 4}, corpus_count=5)
     assert m.wv.index_to_key == ["a", "c"]
     assert m.corpus_count == 5
+
+
+def _messy_corpus(seed: int) -> bytes:
+    # Words (ASCII, multi-byte, invalid UTF-8, some that 'ignore' empties), ASCII and Unicode
+    # spaces, CRLF, blank lines and a last word with no newline: every place a cut can fall.
+    rng = np.random.default_rng(seed)
+    words = [b"a", b"bb", b"the", "caf\u00e9".encode(), "\u4e2d\u6587".encode(), b"x\xffy", b"\xfe\xff",
+             b"q" * 40] + [b"w%d" % i for i in range(30)]
+    seps = [b" ", b"  ", b"\t", b"\n", b"\r\n", b"\n\n", "\u00a0".encode(), "\u2003".encode(), b" \n "]
+    out = []
+    for _ in range(int(rng.integers(200, 3000))):
+        out.append(words[int(rng.integers(len(words)))])
+        out.append(seps[int(rng.choice(len(seps), p=[.45, .1, .05, .12, .05, .03, .08, .07, .05]))])
+    if rng.random() < 0.5:
+        out.pop()  # end on a word
+    return b"".join(out)
+
+
+def _count(path, threads, policy, newline_ends, max_words):
+    c = _core.CorpusCounter(0, policy, newline_ends, max_words)
+    c.count_file(str(path), None, threads, 1)
+    v = c.finalize(1, 0, False)
+    return v.words(), list(v.counts()), c.total_words, c.sentences
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_threaded_file_count_equals_one_thread_exactly(tmp_path, seed):
+    # Byte ranges cut anywhere after whitespace, merged in order: same words in first-seen order,
+    # same counts, total and sentence count (whose rule spans ranges) as one sequential scan.
+    path = tmp_path / "messy.txt"
+    path.write_bytes(_messy_corpus(seed))
+    for policy in ("replace", "ignore"):
+        for newline_ends, max_words in ((True, 0), (True, 3), (False, 7), (True, 1), (False, 0)):
+            want = _count(path, 1, policy, newline_ends, max_words)
+            assert want[3] > 0
+            for threads in (2, 3, 8, 64):
+                assert _count(path, threads, policy, newline_ends, max_words) == want, (policy, newline_ends, max_words, threads)
+
+
+def test_threaded_count_of_the_sample_matches_python(small_path):
+    c = _core.CorpusCounter(0)
+    c.count_file(str(small_path), None, 2, 1)
+    text = open(small_path, encoding="utf-8").read()
+    counts = collections.Counter(text.split())
+    v = c.finalize(1, 0, True)
+    assert dict(zip(v.words(), v.counts().tolist())) == dict(counts)
+    assert c.total_words == sum(counts.values())
+    assert c.sentences == sum(1 for line in text.split("\n") if line.split())

@@ -223,13 +223,16 @@ void bind_training(py::module_& m) {
            py::arg("max_sentence_words") = 0)
       .def(
           "count_file",
-          [](CorpusCounter& c, const std::string& path, py::object progress) {
+          [](CorpusCounter& c, const std::string& path, py::object progress, int threads, uint64_t min_range_bytes) {
+            if (threads < 1) throw py::value_error("threads must be at least 1");
             std::atomic<bool> stop{false};
             std::atomic<uint64_t> done{0};
-            run_interruptible([&] { c.count_file(path, &done, &stop); }, stop, progress, done);
+            run_interruptible([&] { c.count_file(path, &done, &stop, threads, min_range_bytes); }, stop, progress, done);
           },
-          py::arg("path"), py::arg("progress") = py::none(),
-          "Counts a plain text file; progress(bytes_read) is called about once a second.")
+          py::arg("path"), py::arg("progress") = py::none(), py::arg("threads") = 1,
+          py::arg("min_range_bytes") = uint64_t{1} << 20,
+          "Counts a plain text file, with up to `threads` threads over byte ranges of at least "
+          "min_range_bytes; progress(bytes_read) is called about once a second.")
       .def("feed",
            [](CorpusCounter& c, py::bytes data) {
              std::string_view v = data;

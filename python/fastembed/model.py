@@ -131,7 +131,11 @@ class Word2Vec:
     def build_vocab(self, corpus_iterable: Optional[Iterable[Sequence[str]]] = None,
                     corpus_file: Optional[PathLike] = None, progress_per: int = 10000) -> None:
         """Count the corpus's words, keep those seen ``min_count`` times (raised to fit
-        ``max_final_vocab``), sort them by count and set up the model's matrices."""
+        ``max_final_vocab``), sort them by count and set up the model's matrices.
+
+        A plain (uncompressed) ``corpus_file`` is counted by ``workers`` threads over byte
+        ranges, with exactly the single-threaded result (words, first-seen order, counts,
+        sentences), unless ``max_vocab_size`` is set: its pruning depends on word order."""
         _check_corpus(corpus_iterable, corpus_file)
         V.check_int("progress_per", progress_per, 1)
         plan = native_plan(corpus_iterable) if corpus_iterable is not None else None
@@ -152,7 +156,7 @@ class Word2Vec:
         elif corpus_file is not None:
             path = _check_file(corpus_file)
             size = max(os.path.getsize(path), 1)
-            counter.count_file(path, lambda done: self._report_scan(done / size))
+            counter.count_file(path, lambda done: self._report_scan(done / size), self.workers)
         else:
             offset = 0
             next_log = progress_per
