@@ -116,6 +116,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t words = 0;
     fe::StreamCutter cutter(rule, 1 + cap_byte % 64);
     auto on_piece = [&](std::string&& piece, uint64_t sentence_words) {
+      // The cutter's count (ASCII fast path or not) agrees with tokenising the piece, from
+      // this piece's open sentence and from any other a piece could start in.
+      for (uint64_t before : {sentence_words, uint64_t{0}, static_cast<uint64_t>(rule.max_words)})
+        FUZZ_CHECK(fe::sentence_words_after(piece, before, rule) ==
+                   fe::tokenize_piece(piece, before, rule, [](std::string_view, bool) {}, [] {}));
       fe::tokenize_piece(
           piece, sentence_words, rule,
           [&](std::string_view w, bool) {
