@@ -12,14 +12,6 @@
 
 namespace fe {
 
-// Normalises a word's bytes under the UTF-8 policy (only words with bytes >= 0x80 can change),
-// so counting and training map the same bytes to the same entry.
-inline std::string_view normalise_word(std::string_view w, bool high, Utf8Policy policy, std::string& scratch) {
-  if (!high || is_valid_utf8(w)) return w;
-  scratch = fix_utf8(w, policy);
-  return scratch;
-}
-
 class CorpusCounter {
  public:
   CorpusCounter(uint64_t max_vocab_size, Utf8Policy policy, SentenceRule rule = {})

@@ -50,4 +50,12 @@ bool is_valid_utf8(std::string_view s);
 // Throws std::invalid_argument under Strict.
 std::string fix_utf8(std::string_view s, Utf8Policy policy);
 
+// Normalises a word's bytes under the UTF-8 policy (only words with bytes >= 0x80 can change),
+// so counting and training map the same bytes to the same entry.
+inline std::string_view normalise_word(std::string_view w, bool high, Utf8Policy policy, std::string& scratch) {
+  if (!high || is_valid_utf8(w)) return w;
+  scratch = fix_utf8(w, policy);
+  return scratch;
+}
+
 }  // namespace fe

@@ -27,13 +27,19 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     : vocab_(vocab), cfg_(cfg), mats_(mats), kernels_(&active_kernels()) {
   const size_t n = vocab.size();
   if (n == 0) throw std::invalid_argument("cannot train: the vocabulary is empty");
-  if (mats.rows < n || !mats.syn0) throw std::invalid_argument("model matrices are smaller than the vocabulary");
+  if (!mats.syn0) throw std::invalid_argument("the input matrix is missing");
+  if (mats.input ? mats.input->entries() != n || mats.input->input_rows() != mats.input_rows
+                 : mats.input_rows < n)
+    throw std::invalid_argument(mats.input ? "the input row table does not fit the vocabulary and input matrix"
+                                           : "model matrices are smaller than the vocabulary");
   if (mats.stride <= 0 || mats.stride % 16) throw std::invalid_argument("matrix stride must be a positive multiple of 16");
   if (cfg.negative > 0 && !mats.syn1neg) throw std::invalid_argument("negative sampling needs syn1neg");
   if (cfg.hs && !mats.syn1) throw std::invalid_argument("hierarchical softmax needs syn1");
   if (!cfg.hs && cfg.negative <= 0) throw std::invalid_argument("either hs or negative must be on");
   if (cfg.window < 1) throw std::invalid_argument("window must be at least 1");
   if (cfg.workers < 1) throw std::invalid_argument("workers must be at least 1");
+  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow)
+    throw std::invalid_argument("unknown architecture");
 
   keep_ = keep_thresholds(keep_probabilities(vocab.counts, cfg.sample));
   if (cfg.negative > 0) alias_ = AliasTable(vocab.counts, cfg.ns_exponent);
@@ -49,6 +55,10 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.syn1neg = mats.syn1neg;
   km_.syn1 = mats.syn1;
   km_.stride = mats.stride;
+  km_.set = cfg;
+  km_.set.hs = cfg.hs && n >= 2;
+  km_.input = mats.input ? mats.input->view() : InputTable{};
+  km_.lockf = mats.lockf;
   km_.keep_threshold = keep_.data();
   km_.alias_cells = alias_.cells_data();
   km_.vocab_size = static_cast<uint32_t>(n);
@@ -56,17 +66,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.hs_codes = huffman_.codes.data();
   km_.hs_points = huffman_.points.data();
   km_.sigmoid_table = sigmoid_.data();
-  km_.sg = cfg.sg;
-  km_.hs = cfg.hs && n >= 2;
-  km_.negative = cfg.negative;
-  km_.window = cfg.window;
-  km_.shrink_windows = cfg.shrink_windows;
-  km_.cbow_mean = cfg.cbow_mean;
-  km_.shared_negatives = cfg.shared_negatives;
-  km_.compute_loss = cfg.compute_loss;
-  km_.exact_sigmoid = cfg.exact_sigmoid;
   // One thread shares no rows: it trains syn1 directly.
-  km_.hot_rows = km_.hs && cfg.workers > 1 ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
+  km_.hot_rows = km_.set.hs && cfg.workers > 1 ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
   km_.hot_begin = static_cast<int>(n) - 1 - km_.hot_rows;  // the last inner nodes: the heaviest
   km_.hot_period = kHotPeriod;
 
@@ -75,6 +76,7 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     for (size_t w = 0; w < n; ++w) max_depth = std::max<size_t>(max_depth, huffman_.depth(w));
   const size_t nout = static_cast<size_t>(std::max(cfg.negative, 0)) + 1 + max_depth;
   const size_t nctx = 2 * static_cast<size_t>(cfg.window);
+  const size_t nin = nctx * static_cast<size_t>(km_.input.max_rows);  // CBOW's flattened rows
   const size_t st = static_cast<size_t>(mats.stride);
   // Per-thread random streams: one seed, distinct per thread, independent of anything else.
   uint64_t seeder = cfg.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
@@ -88,8 +90,10 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
     s->hidden = aligned_array<float>(st);
     s->scores = aligned_array<float>(nout * std::max<size_t>(nctx, 1));
-    s->coef = aligned_array<float>(std::max(nout, nctx));
-    s->in_rows = aligned_array<float*>(std::max<size_t>(nctx, 1));
+    s->coef = aligned_array<float>(std::max(nout, nin));
+    s->in_rows = aligned_array<float*>(std::max<size_t>(nin, 1));
+    s->in_scale = aligned_array<float>(std::max<size_t>(nin, 1));
+    s->composed = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
     s->out_rows = aligned_array<float*>(nout);
     s->scratch.rng = splitmix64(seeder) | 1;
     if (km_.hot_rows) {
@@ -108,6 +112,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->scratch.scores = s->scores.get();
     s->scratch.coef = s->coef.get();
     s->scratch.in_rows = s->in_rows.get();
+    s->scratch.in_scale = s->in_scale.get();
+    s->scratch.composed = s->composed.get();
     s->scratch.out_rows = s->out_rows.get();
     slots_.push_back(std::move(s));
   }

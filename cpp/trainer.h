@@ -17,6 +17,7 @@
 #include "aligned.h"
 #include "file_chunks.h"
 #include "huffman.h"
+#include "input_rows.h"
 #include "kernels/kernel_api.h"
 #include "sampling.h"
 #include "stream_cutter.h"
@@ -26,10 +27,10 @@
 
 namespace fe {
 
-struct TrainConfig {
-  bool sg = false, hs = false, shrink_windows = true, cbow_mean = true, shared_negatives = true,
-       compute_loss = false, exact_sigmoid = false;
-  int negative = 5, window = 5, workers = 3;
+// Everything a training run is configured with.  The kernel's own settings are a base, so
+// they reach the kernels in one copy.
+struct TrainConfig : KernelSettings {
+  int workers = 3;
   double sample = 1e-3, ns_exponent = 0.75, alpha = 0.025, min_alpha = 0.0001;
   uint64_t seed = 1;
   // In-vocabulary words this trainer will see over all its epochs: the learning rate decays
@@ -41,11 +42,13 @@ struct TrainConfig {
 
 // The model's matrices, owned by the caller; rows are `stride` floats, 64-byte aligned.
 struct Matrices {
-  float* syn0 = nullptr;
-  float* syn1neg = nullptr;
-  float* syn1 = nullptr;
-  size_t rows = 0;
+  float* syn0 = nullptr;      // input_rows rows
+  float* syn1neg = nullptr;   // one row per vocabulary word
+  float* syn1 = nullptr;      // one row per inner Huffman node (words - 1)
+  size_t input_rows = 0;
   int stride = 0;
+  const InputRowTable* input = nullptr;  // null: word t trains input row t
+  const float* lockf = nullptr;          // input_rows factors, or null (all 1)
 };
 
 // A batch of sentences of word ids (out-of-vocabulary words already dropped), or raw text
@@ -112,7 +115,7 @@ class Trainer {
     std::atomic<uint64_t> kept{0};
     std::atomic<double> loss{0};
     std::unique_ptr<int32_t[], FreeDeleter> kept_buf, ctx, outputs, ahead;
-    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, scores, coef;
+    std::unique_ptr<float[], FreeDeleter> labels, err, hidden, scores, coef, in_scale, composed;
     std::unique_ptr<float[], FreeDeleter> hot, hot_snap;  // see KernelModel::hot_rows
     std::unique_ptr<float*[], FreeDeleter> in_rows, out_rows;
     KernelScratch scratch{};

@@ -89,7 +89,7 @@ def _feed(counter, text, cuts):
 
 
 def _check_counter(text, policy, cap, cuts, newline_ends=True, max_words=0):
-    counter = _core.CorpusCounter(cap, policy, newline_ends, max_words)
+    counter = _core.CorpusCounter(cap, getattr(_core.Utf8Policy, policy.upper()), newline_ends, max_words)
     try:
         expected = _reference_count(text, policy, cap, newline_ends, max_words)
     except UnicodeDecodeError:

@@ -345,7 +345,7 @@ def test_pickle_round_trip_keeps_training(small_path):
     assert clone.wv.index_to_key == model.wv.index_to_key
     clone.train(corpus_file=small_path, epochs=1)
     assert not np.array_equal(clone.wv.vectors, model.wv.vectors)
-    assert np.shares_memory(clone.wv.vectors, clone._syn0)
+    assert np.shares_memory(clone.wv.vectors, clone._weights["syn0"])
 
 
 def test_saved_files_get_normal_permissions(tmp_path, small_path):
@@ -364,5 +364,5 @@ def test_initial_vectors_uniform_like_gensim(small_path):
     assert v.min() >= -1 / 50 and v.max() < 1 / 50
     assert v.min() < -0.98 / 50 and v.max() > 0.98 / 50
     assert abs(float(v.mean())) < 1e-4
-    assert (model._syn0[:, 50:] == 0).all()  # padding lanes stay zero
+    assert (model._weights["syn0"][:, 50:] == 0).all()  # padding lanes stay zero
     assert model.syn1neg is not None and not model.syn1neg.any()

@@ -90,7 +90,7 @@ def _reduce_vocab_reference(words, cap):
 def test_max_vocab_size_prunes_like_word2vec(small_path):
     words = open(small_path).read().split()[:60000]
     ref = _reduce_vocab_reference(words, 2000)
-    counter = _core.CorpusCounter(2000, "replace")
+    counter = _core.CorpusCounter(2000, _core.Utf8Policy.REPLACE)
     counter.add_sentences([words], 0)
     vocab = counter.finalize(1, 0, True)
     got = dict(zip(vocab.words(), vocab.counts().tolist()))
@@ -99,7 +99,7 @@ def test_max_vocab_size_prunes_like_word2vec(small_path):
 
 
 def test_total_word_count_is_64_bit():
-    counter = _core.CorpusCounter(0, "replace")
+    counter = _core.CorpusCounter(0, _core.Utf8Policy.REPLACE)
     counter.add_count("big", 3 * 2**32)
     counter.add_count("small", 7)
     vocab = counter.finalize(1, 0, True)
@@ -153,7 +153,7 @@ def _messy_corpus(seed: int) -> bytes:
 
 
 def _count(path, threads, policy, newline_ends, max_words):
-    c = _core.CorpusCounter(0, policy, newline_ends, max_words)
+    c = _core.CorpusCounter(0, getattr(_core.Utf8Policy, policy.upper()), newline_ends, max_words)
     c.count_file(str(path), None, threads, 1)
     v = c.finalize(1, 0, False)
     return v.words(), list(v.counts()), c.total_words, c.sentences

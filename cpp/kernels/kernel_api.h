@@ -8,11 +8,48 @@
 
 namespace fe {
 
+// How a centre word and its context are trained: picked once per block (see train_block).
+//  - SkipGramShared: the context words of one centre word form a mini-batch sharing one draw
+//    of outputs (fastembed's default skip-gram);
+//  - SkipGramPerPair: one (context, centre) pair at a time with fresh negatives per pair (the
+//    C tool's order);
+//  - Cbow: the mean (or sum) of the context inputs predicts the centre word.
+// Document models add their architectures here (PV-DBOW is skip-gram from a tag row, PV-DM is
+// CBOW with the tag rows among the inputs).
+enum class Arch : int32_t { SkipGramShared = 0, SkipGramPerPair = 1, Cbow = 2 };
+
+// The settings a kernel reads, as one plain struct: the trainer's config carries it whole and
+// the kernel model receives it in one copy, so no field is restated on the way down.
+struct KernelSettings {
+  Arch arch = Arch::Cbow;
+  bool hs = false;
+  int negative = 5;
+  int window = 5;
+  bool shrink_windows = true;
+  bool cbow_mean = true;
+  bool compute_loss = false;
+  bool exact_sigmoid = false;
+};
+
+// A token's input rows of syn0 (fastText's getSubwords idea): token t trains rows
+// rows[offsets[t] .. offsets[t + 1]), whose mean is its input vector; the error goes back to
+// each of them.  A null table means the identity (token t is row t), the word2vec fast path.
+struct InputTable {
+  const uint64_t* offsets = nullptr;  // vocab_size + 1 entries, non-decreasing
+  const int32_t* rows = nullptr;      // row ids < the input matrix's rows
+  int max_rows = 1;                   // the most rows any token has (scratch sizes)
+};
+
 struct KernelModel {
   float* syn0;     // input vectors, rows of `stride` floats (stride % 16 == 0, zero padding)
   float* syn1neg;  // output vectors for negative sampling (or null)
   float* syn1;     // inner-node vectors for hierarchical softmax (or null)
   int stride;
+  KernelSettings set;
+  InputTable input;
+  // Per input row learning-rate factor (1 = train, 0 = frozen: the row is never written,
+  // between = a scaled step); null = 1 for every row.
+  const float* lockf;
   // Sub-sampling: keep word w iff a 32-bit uniform draw < keep_threshold[w] (2^32 = always).
   const uint64_t* keep_threshold;
   // Negative sampling alias table: per word {threshold, alias} pairs.
@@ -23,8 +60,6 @@ struct KernelModel {
   const uint8_t* hs_codes;
   const int32_t* hs_points;
   const float* sigmoid_table;  // kSigmoidTableSize entries over [-kMaxExp, kMaxExp]
-  int sg, hs, negative, window, shrink_windows, cbow_mean, shared_negatives, compute_loss,
-      exact_sigmoid;
   // Hierarchical softmax with several threads: the inner nodes nearest the root are on almost
   // every word's path, so every thread would write their syn1 rows all the time and each write
   // pulls the cache lines to the writer's core.  Rows [hot_begin, hot_begin + hot_rows) (the
@@ -47,7 +82,9 @@ struct KernelScratch {
   float* labels;      // same capacity as outputs
   float* scores;      // outputs capacity * max(2 * window, 1)
   float* coef;        // max(outputs capacity, 2 * window)
-  float** in_rows;    // 2 * window
+  float** in_rows;    // 2 * window * input.max_rows
+  float* in_scale;    // same capacity: each input row's step factor (CBOW's flattened rows)
+  float* composed;    // 2 * window * stride floats, 64-byte aligned: tokens' mean input vectors
   float** out_rows;   // outputs capacity
   float* err;         // 2 * window * stride floats (at least stride), 64-byte aligned
   float* hidden;      // stride floats, 64-byte aligned

@@ -1,0 +1,470 @@
+"""The training machinery every fastembed model shares: vocabulary scan, the epoch loop,
+progress, callbacks, Ctrl-C, and saving / loading / pickling the model's matrices.
+
+A model (:class:`~fastembed.Word2Vec`, and the subword and document models built on the same
+seam) is a small subclass of :class:`TrainableModel` that names
+
+* its parameters (its ``__init__`` signature: save / load follow it),
+* its matrices (:meth:`TrainableModel._matrix_shapes`) and how they start
+  (:meth:`TrainableModel._init_weights`),
+* its kernel settings (:meth:`TrainableModel._kernel_settings`) and, where a token's input is
+  more than its own row, its input-row table and lock factors,
+* what it keeps of a vocabulary (:meth:`TrainableModel._set_vocab`).
+"""
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import logging
+import os
+import time
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+from . import _core
+from . import _validate as V
+from ._atomic import atomic_write
+from ._corpus_source import CorpusSource, batches, corpus_source
+from .corpus import read_blocks, read_blocks_with_position
+
+logger = logging.getLogger("fastembed")
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+#: Constructor arguments that are data, not parameters: never saved.
+_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks"})
+
+
+@dataclasses.dataclass
+class TrainingProgress:
+    """A snapshot of training progress, refreshed by the calling thread about once a second."""
+
+    epoch: int = 0               #: current epoch, 1-based (0 before training)
+    epochs: int = 0              #: epochs in this train() call
+    fraction: float = 0.0        #: progress over the whole train() call, 0..1
+    words_done: int = 0          #: in-vocabulary words processed so far (all epochs)
+    words_total: int = 0         #: in-vocabulary words expected over all epochs
+    words_per_sec: float = 0.0   #: wall-clock rate over all threads
+    alpha: float = 0.0           #: current learning rate
+    epoch_loss: float = 0.0      #: running loss of the current epoch (compute_loss=True)
+    elapsed: float = 0.0         #: seconds since train() started
+    eta: float = 0.0             #: estimated seconds left
+
+
+def aligned_matrix(rows: int, cols: int) -> np.ndarray:
+    """A zeroed float32 [rows, cols] matrix whose data starts on a 64-byte boundary."""
+    buf = np.zeros(rows * cols + 16, dtype=np.float32)
+    offset = (-buf.ctypes.data % 64) // 4
+    return buf[offset : offset + rows * cols].reshape(rows, cols)
+
+
+def copy_aligned(a: np.ndarray) -> np.ndarray:
+    out = aligned_matrix(*a.shape)
+    out[...] = a
+    return out
+
+
+def padded_stride(dim: int) -> int:
+    """Row length of the training matrices: padded to whole 64-byte cache lines."""
+    return (dim + 15) // 16 * 16
+
+
+class TrainableModel:
+    """Base of the trainable models; see the module docstring for what a subclass names.
+
+    Subclass ``__init__`` sets every parameter as an attribute of the same name (validated),
+    the vocabulary settings ``min_count``, ``max_vocab_size``, ``max_final_vocab``,
+    ``sorted_vocab``, ``unicode_errors``, ``workers``, ``epochs``, ``alpha``, ``min_alpha``,
+    ``seed``, ``compute_loss`` and ``callbacks``, then calls :meth:`_init_state`.
+    """
+
+    #: Marker and version of the native model file.
+    _FORMAT = ""
+    _FORMAT_VERSION = 1
+
+    # ------------------------------------------------------------------ subclass hooks
+    def _matrix_shapes(self) -> Dict[str, Optional[Tuple[int, int]]]:
+        """Each matrix's padded shape for the current vocabulary; None where the settings
+        leave it out.  ``syn0`` (the input side) is always there."""
+        raise NotImplementedError
+
+    def _init_weights(self) -> None:
+        """Give freshly allocated (zeroed) matrices their starting values."""
+        raise NotImplementedError
+
+    def _kernel_settings(self, config: Any) -> None:
+        """Set the kernel's fields (arch, hs, negative, window, ...) of a ``_core.TrainConfig``."""
+        raise NotImplementedError
+
+    def _input_table(self) -> Optional[Any]:
+        """The ``_core.InputRowTable`` of a model whose tokens train more than their own row."""
+        return None
+
+    def _lockf(self) -> Optional[np.ndarray]:
+        """Per input row learning-rate factors (float32, 1 = train, 0 = frozen), or None."""
+        return None
+
+    def _set_vocab(self, vocab: Any) -> None:
+        """Take a new ``_core.Vocab``: build the keyed vectors' index."""
+        raise NotImplementedError
+
+    def _bind_vectors(self) -> None:
+        """Point the public vectors at the (re)allocated input matrix."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ state
+    def _init_state(self) -> None:
+        self._weights: Dict[str, np.ndarray] = {}
+        self._vocab: Optional[Any] = None
+        self.corpus_count = 0
+        self.corpus_total_words = 0
+        self.effective_min_count = self.min_count
+        self.epoch_losses: List[float] = []
+        self.running_training_loss = 0.0
+        self.progress = TrainingProgress()
+        self.train_count = 0
+        self.total_train_time = 0.0
+        self.epoch_stats: List[Dict[str, Any]] = []
+        self._file_chunk_bytes = 0  # 0: the trainer picks; tests set tiny ranges
+
+    @classmethod
+    def _param_names(cls) -> Tuple[str, ...]:
+        """The model's parameters: its constructor's arguments, less the corpus and callbacks."""
+        return tuple(p for p in inspect.signature(cls.__init__).parameters if p not in _NOT_PARAMS)
+
+    def _params(self) -> Dict[str, Any]:
+        return {k: getattr(self, k) for k in self._param_names()}
+
+    def _reset_weights(self) -> None:
+        self._weights = {name: aligned_matrix(*shape)
+                         for name, shape in self._matrix_shapes().items() if shape is not None}
+        self._init_weights()
+        self._bind_vectors()
+
+    # ----------------------------------------------------------------- vocabulary
+    def build_vocab(self, corpus_iterable: Optional[Iterable[Sequence[str]]] = None,
+                    corpus_file: Optional[PathLike] = None, progress_per: int = 10000) -> None:
+        """Count the corpus's words, keep those seen ``min_count`` times (raised to fit
+        ``max_final_vocab``), sort them by count and set up the model's matrices.
+
+        A plain (uncompressed) ``corpus_file`` is counted by ``workers`` threads over byte
+        ranges, with exactly the single-threaded result (words, first-seen order, counts,
+        sentences), unless ``max_vocab_size`` is set: its pruning depends on word order."""
+        source = corpus_source(corpus_iterable, corpus_file)
+        V.check_int("progress_per", progress_per, 1)
+        plan = source.stream
+        counter = _core.CorpusCounter(self.max_vocab_size or 0, self._utf8_policy(),
+                                      plan.newline_ends if plan else True, plan.max_words if plan else 0)
+        start = time.perf_counter()
+        if plan is not None:
+            last = time.perf_counter()
+            for i, path in enumerate(plan.paths):
+                for block, position in read_blocks_with_position(path):
+                    counter.feed(block)
+                    if time.perf_counter() - last >= 1.0:
+                        last = time.perf_counter()
+                        self._report_scan((i + position) / len(plan.paths))
+                counter.finish()
+        elif source.file is not None:
+            size = max(os.path.getsize(source.file), 1)
+            counter.count_file(source.file, lambda done: self._report_scan(done / size), self.workers)
+        else:
+            offset = 0
+            next_log = progress_per
+            for batch in batches(source.sentences):
+                counter.add_sentences(batch, offset)
+                offset += len(batch)
+                if offset >= next_log:
+                    logger.info("PROGRESS: at sentence #%d, %d words, %d word types",
+                                offset, counter.total_words, counter.num_words)
+                    next_log = offset + progress_per
+        self._finish_vocab(counter, time.perf_counter() - start)
+
+    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None) -> None:
+        """Build the vocabulary from a ``{word: count}`` mapping (e.g. a word2vec ``-read-vocab``
+        file) instead of a corpus; ``min_count`` and ``max_final_vocab`` still apply."""
+        if not isinstance(word_freq, dict):
+            raise TypeError(f"word_freq must be a dict of word -> count, got {type(word_freq).__name__}")
+        counter = _core.CorpusCounter(self.max_vocab_size or 0, self._utf8_policy())
+        for word, count in word_freq.items():
+            if not isinstance(word, str) or not word:
+                raise TypeError(f"word_freq keys must be non-empty str, got {word!r}")
+            V.check_int(f"word_freq[{word!r}]", count, 0)
+            if count:
+                counter.add_count(word, int(count))
+        self._finish_vocab(counter, 0.0)
+        if corpus_count is not None:
+            self.corpus_count = V.check_int("corpus_count", corpus_count, 0)
+
+    def _utf8_policy(self) -> Any:
+        return getattr(_core.Utf8Policy, self.unicode_errors.upper())
+
+    def _report_scan(self, fraction: float) -> None:
+        # `live`: on a terminal the CLI's progress line shows it in place instead of a new line.
+        logger.info("vocabulary scan: %.0f%%", 100 * fraction, extra={"live": True})
+
+    def _finish_vocab(self, counter: Any, seconds: float) -> None:
+        if counter.total_words == 0:
+            raise ValueError("the corpus is empty: no words to build a vocabulary from")
+        self.effective_min_count = counter.effective_min_count(self.min_count, self.max_final_vocab or 0)
+        vocab = counter.finalize(self.min_count, self.max_final_vocab or 0, bool(self.sorted_vocab))
+        if len(vocab) == 0:
+            raise ValueError(
+                f"no word occurs at least min_count={self.effective_min_count} times "
+                f"({counter.num_words} distinct words, {counter.total_words} words in all): "
+                "lower min_count or use a larger corpus")
+        self.corpus_count = int(counter.sentences)
+        self.corpus_total_words = int(counter.total_words)
+        self._vocab = vocab
+        self._set_vocab(vocab)
+        self._reset_weights()
+        logger.info("vocabulary: %d words kept of %d distinct (min_count=%d), %d of %d words, "
+                    "%d sentences, %.2fs", len(vocab), counter.num_words, self.effective_min_count,
+                    vocab.total(), counter.total_words, counter.sentences, seconds)
+
+    # ------------------------------------------------------------------- training
+    def train(self, corpus_iterable: Optional[Iterable[Sequence[str]]] = None,
+              corpus_file: Optional[PathLike] = None, total_examples: Optional[int] = None,
+              total_words: Optional[int] = None, epochs: Optional[int] = None,
+              start_alpha: Optional[float] = None, end_alpha: Optional[float] = None,
+              compute_loss: Optional[bool] = None, callbacks: Sequence[Any] = ()) -> None:
+        """Train on a corpus (any number of times, e.g. after :meth:`load`).
+
+        The learning rate falls linearly from ``start_alpha`` (default ``alpha``) to
+        ``end_alpha`` (default ``min_alpha``) over all epochs.  ``total_examples`` /
+        ``total_words`` describe the corpus when it is not the one the vocabulary was built
+        from; they only steer that decay.  The GIL is released while the workers run; Ctrl-C
+        stops them and raises ``KeyboardInterrupt``, leaving the vectors trained so far.
+        """
+        source = corpus_source(corpus_iterable, corpus_file)
+        if self._vocab is None:
+            raise ValueError("build the vocabulary first: call build_vocab() (or pass a corpus to the constructor)")
+        epochs = self.epochs if epochs is None else V.check_int("epochs", epochs, 1, 1_000_000)
+        alpha = self.alpha if start_alpha is None else V.check_float("start_alpha", start_alpha, 0.0, 10.0, low_open=True)
+        min_alpha = self.min_alpha if end_alpha is None else V.check_float("end_alpha", end_alpha, 0.0, 10.0)
+        if compute_loss is not None:
+            self.compute_loss = bool(V.check_flag("compute_loss", compute_loss))
+        V.check_int("total_examples", total_examples, 0, allow_none=True)
+        V.check_int("total_words", total_words, 0, allow_none=True)
+        callbacks = tuple(self.callbacks) + tuple(callbacks or ())
+
+        words_per_epoch = self._expected_words(total_examples, total_words)
+        trainer = self._trainer(alpha, min_alpha, words_per_epoch * epochs)
+        self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha)
+        self.epoch_losses = []
+        self.epoch_stats = []
+        start = time.perf_counter()
+        for cb in callbacks:
+            cb.on_train_begin(self)
+        try:
+            for epoch in range(epochs):
+                self.progress.epoch = epoch + 1
+                for cb in callbacks:
+                    cb.on_epoch_begin(self)
+                epoch_start = time.perf_counter()
+                stats = self._run_epoch(trainer, source, callbacks, start)
+                seconds = time.perf_counter() - epoch_start
+                self.epoch_losses.append(float(stats.loss))
+                self.epoch_stats.append(dict(words=stats.words, kept=stats.kept, loss=stats.loss,
+                                             examples=stats.examples, seconds=seconds))
+                self.running_training_loss = float(stats.loss)
+                self._update_progress(trainer, start)
+                logger.info("EPOCH %d/%d: %d words (%d kept after sampling) in %.2fs, %.0f words/s%s",
+                            epoch + 1, epochs, stats.words, stats.kept, seconds,
+                            stats.words / max(seconds, 1e-9),
+                            f", loss {stats.loss:.6g}" if self.compute_loss else "")
+                for cb in callbacks:
+                    cb.on_progress(self, self.progress.fraction)
+                    cb.on_epoch_end(self)
+        except BaseException:
+            trainer.stop()
+            try:
+                trainer.finish_epoch()
+            except Exception:  # the original exception is the one to report
+                pass
+            raise
+        finally:
+            self._vectors_changed()
+            self.train_count += 1
+            self.total_train_time += time.perf_counter() - start
+        for cb in callbacks:
+            cb.on_train_end(self)
+
+    def _trainer(self, alpha: float, min_alpha: float, expected_words: int) -> Any:
+        config = _core.TrainConfig()
+        self._kernel_settings(config)
+        config.workers = self.workers
+        config.sample = self.sample
+        config.ns_exponent = self.ns_exponent
+        config.alpha = alpha
+        config.min_alpha = min_alpha
+        # Each train() call draws fresh random streams, reproducibly from the model's seed.
+        config.seed = (self.seed + 1_000_003 * self.train_count) % 2**64
+        config.expected_words = expected_words
+        config.unicode_errors = self._utf8_policy()
+        config.file_chunk_bytes = self._file_chunk_bytes
+        w = self._weights
+        return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
+                             self._input_table(), self._lockf())
+
+    def _vectors_changed(self) -> None:
+        """Training wrote the vectors: drop caches derived from them."""
+
+    def _expected_words(self, total_examples: Optional[int], total_words: Optional[int]) -> int:
+        """In-vocabulary words per epoch, which the learning-rate decay is measured in."""
+        retained = int(self._vocab.total())
+        if total_words is not None and self.corpus_total_words:
+            return max(1, round(total_words * retained / self.corpus_total_words))
+        if total_examples is not None and self.corpus_count:
+            return max(1, round(retained * total_examples / self.corpus_count))
+        return max(1, retained)
+
+    def _run_epoch(self, trainer: Any, source: CorpusSource, callbacks: Sequence[Any], start: float) -> Any:
+        last = [time.perf_counter()]
+
+        def poll() -> None:
+            now = time.perf_counter()
+            if now - last[0] >= 1.0:
+                last[0] = now
+                self._update_progress(trainer, start)
+                for cb in callbacks:
+                    cb.on_progress(self, self.progress.fraction)
+
+        if source.file is not None:
+            trainer.start_file_epoch(source.file)
+        else:
+            plan = source.stream
+            trainer.start_stream_epoch(plan.newline_ends if plan else True, plan.max_words if plan else 0)
+            if plan is not None:
+                for file_path in plan.paths:
+                    for block in read_blocks(file_path):
+                        trainer.feed_bytes(block)
+                        if trainer.stopped:
+                            break
+                        poll()
+                    if trainer.stopped:
+                        break
+                    trainer.finish_bytes()
+            else:
+                offset = 0
+                for batch in batches(source.sentences):
+                    trainer.push_sentences(batch, offset)
+                    offset += len(batch)
+                    if trainer.stopped:
+                        break
+                    poll()
+            trainer.close_stream()
+        while not trainer.wait(0.1):
+            poll()
+        return trainer.finish_epoch()
+
+    def _update_progress(self, trainer: Any, start: float) -> None:
+        p = self.progress
+        p.words_done = int(trainer.words_done)
+        p.elapsed = time.perf_counter() - start
+        p.fraction = min(1.0, p.words_done / max(p.words_total, 1))
+        p.words_per_sec = p.words_done / max(p.elapsed, 1e-9)
+        p.alpha = float(trainer.alpha)
+        p.epoch_loss = float(trainer.epoch_loss)
+        p.eta = (p.elapsed / p.fraction - p.elapsed) if p.fraction > 0 else float("inf")
+
+    def get_latest_training_loss(self) -> float:
+        """The loss summed over the last epoch of the last train() call (``compute_loss=True``);
+        tallied per thread in float64, so it never saturates."""
+        return self.epoch_losses[-1] if self.epoch_losses else 0.0
+
+    # ------------------------------------------------------------------ persistence
+    def _words_and_counts(self) -> Tuple[List[str], np.ndarray]:
+        return self._vocab.words(), self._vocab.counts()
+
+    def save(self, path: PathLike) -> None:
+        """Save the whole model (vocabulary, weights, parameters) to one file, atomically;
+        :meth:`load` restores it ready to query or to train further."""
+        if self._vocab is None:
+            raise ValueError("nothing to save: the model has no vocabulary yet")
+        params = self._params()
+        params.update(format=self._FORMAT, version=self._FORMAT_VERSION, corpus_count=self.corpus_count,
+                      corpus_total_words=self.corpus_total_words, epoch_losses=self.epoch_losses,
+                      train_count=self.train_count, effective_min_count=self.effective_min_count)
+        words, counts = self._words_and_counts()
+        encoded = [w.encode("utf-8", errors="surrogatepass") for w in words]
+        arrays = {
+            "params": np.frombuffer(json.dumps(params).encode("utf-8"), dtype=np.uint8),
+            "words": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            "word_lengths": np.array([len(w) for w in encoded], dtype=np.int64),
+            "counts": np.asarray(counts, dtype=np.int64),
+        }
+        arrays.update(self._weights)
+        with atomic_write(path, "wb") as f:
+            np.savez(f, **arrays)
+
+    @classmethod
+    def load(cls, path: PathLike) -> Any:
+        """Load a model written by :meth:`save`.  A damaged or foreign file raises
+        ``ValueError`` (never a crash, never code execution: the file is not a pickle)."""
+        path = os.fspath(path)
+        if not os.path.exists(path):
+            raise FileNotFoundError(f"model file not found: {path!r}")
+        if os.path.isdir(path):
+            raise IsADirectoryError(f"expected a model file, got a directory: {path!r}")
+        what = f"{path!r} is not a valid fastembed {cls.__name__} model file"
+        try:
+            return cls._from_arrays(path)
+        except (ValueError, TypeError) as e:
+            raise ValueError(f"{what}: {e}") from None
+        except MemoryError:
+            raise
+        except Exception as e:  # zipfile, JSON, decoding and shape errors of a damaged file
+            raise ValueError(f"{what}: {type(e).__name__}: {e}") from None
+
+    @classmethod
+    def _from_arrays(cls, path: str) -> Any:
+        with np.load(path, allow_pickle=False) as z:
+            data = {k: z[k] for k in z.files}
+        params = json.loads(bytes(data["params"]).decode("utf-8"))
+        if not isinstance(params, dict) or params.get("format") != cls._FORMAT:
+            raise ValueError(f"not a fastembed {cls.__name__} model (format marker missing)")
+        if params.get("version") != cls._FORMAT_VERSION:
+            raise ValueError(f"unsupported model file version {params.get('version')!r}")
+        model = cls(**{k: params[k] for k in cls._param_names()})  # re-validates every parameter
+        blob = bytes(data["words"])
+        lengths = np.asarray(data["word_lengths"], dtype=np.int64)
+        counts = np.asarray(data["counts"], dtype=np.int64)
+        if lengths.ndim != 1 or (lengths < 0).any() or int(lengths.sum()) != len(blob) or counts.shape != lengths.shape:
+            raise ValueError("the vocabulary arrays do not fit together")
+        ends = np.cumsum(lengths).tolist()
+        words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends, lengths.tolist())]
+        model._vocab = _core.Vocab(words, counts)
+        model._set_vocab(model._vocab)
+        for name, shape in model._matrix_shapes().items():
+            got = data[name].shape if name in data else None
+            if got != shape or (name in data and data[name].dtype != np.float32):
+                raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
+        model.corpus_count = int(params["corpus_count"])
+        model.corpus_total_words = int(params["corpus_total_words"])
+        model.epoch_losses = [float(x) for x in params["epoch_losses"]]
+        model.train_count = int(params["train_count"])
+        model.effective_min_count = int(params["effective_min_count"])
+        model._weights = {name: copy_aligned(data[name])
+                          for name, shape in model._matrix_shapes().items() if shape is not None}
+        model._bind_vectors()
+        return model
+
+    def __getstate__(self) -> Dict[str, Any]:
+        # The C++ vocabulary is rebuilt from the words and counts on unpickling.
+        state = self.__dict__.copy()
+        state["_vocab"] = None
+        state["_vocab_words"] = self._words_and_counts() if self._vocab is not None else None
+        return state
+
+    def __setstate__(self, state: Dict[str, Any]) -> None:
+        words_counts = state.pop("_vocab_words", None)
+        self.__dict__.update(state)
+        if words_counts is not None:
+            words, counts = words_counts
+            self._vocab = _core.Vocab(list(words), np.asarray(counts, dtype=np.int64))
+            # Unpickled arrays lose their 64-byte alignment and the view relation with the vectors.
+            self._weights = {name: copy_aligned(m) for name, m in self._weights.items()}
+            self._bind_vectors()
