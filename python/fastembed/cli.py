@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from . import __version__
 from ._atomic import atomic_write
+from ._compression import open_binary
 
 __all__ = ["main", "build_parser", "train_settings", "load_vectors", "detect_format"]
 
@@ -281,19 +282,6 @@ def _logging_to_stderr(level: int) -> Iterator[None]:
 # vectors files
 # --------------------------------------------------------------------------------------------
 
-def _open_maybe_compressed(path: str):
-    if path.endswith(".gz"):
-        import gzip
-        return gzip.open(path, "rb")
-    if path.endswith(".bz2"):
-        import bz2
-        return bz2.open(path, "rb")
-    if path.endswith(".xz"):
-        import lzma
-        return lzma.open(path, "rb")
-    return open(path, "rb")
-
-
 def detect_format(path: str) -> str:
     """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec) or ``"native"``.
 
@@ -304,7 +292,7 @@ def detect_format(path: str) -> str:
         raise FileNotFoundError(f"no such file: {path!r}")
     if os.path.isdir(path):
         raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
-    with _open_maybe_compressed(path) as f:
+    with open_binary(path) as f:
         head = f.read(1 << 16)
     first, sep, rest = head.partition(b"\n")
     fields = first.split()

@@ -1,10 +1,11 @@
 """Vector files: the word2vec C tool's text and binary formats, and fastembed's native format.
 
-word2vec files are read once, streamed through a 16 MB window (``.gz``/``.bz2``/``.xz``
-decompressed on the fly) and parsed in C++ with the GIL released, so peak memory is the vectors
-plus one window.  A header is checked against the file size before anything is allocated (for a
-compressed file, whose size is unknown, the matrix grows with the data instead), so a damaged or
-hostile file fails with ``ValueError`` instead of exhausting memory.
+word2vec files are read once, streamed through a 16 MB window (``.gz``/``.bz2``/``.xz``/
+``.lzma`` decompressed on the fly, any case) and parsed in C++ with the GIL released, so peak
+memory is the vectors plus one window.  A header is checked against the file size before
+anything is allocated (for a compressed file, whose size is unknown, the matrix grows with the
+data instead), so a damaged or hostile file fails with ``ValueError`` instead of exhausting
+memory.
 
 The native format is two files: ``path`` (keys, per-key attributes, a small JSON header) and
 ``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
@@ -13,9 +14,7 @@ leaves a half-written file behind.
 """
 from __future__ import annotations
 
-import bz2
 import contextlib
-import gzip
 import json
 import logging
 import lzma
@@ -27,6 +26,7 @@ import numpy as np
 
 from . import _core
 from ._atomic import atomic_write
+from ._compression import compression_of, open_binary, open_text, wrap_binary
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import KeyedVectors
@@ -39,7 +39,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: ``EOFError`` (what gensim raises in that case).
 TruncatedFileError = _core.TruncatedFileError
 
-_COMPRESSED = {".gz": gzip, ".bz2": bz2, ".xz": lzma}
 _NATIVE_MAGIC = b"FASTEMBED-KV\n"
 _NATIVE_VERSION = 1
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
@@ -48,27 +47,7 @@ _WINDOW_BYTES = 16 << 20  # input parsed per call when reading word2vec files
 _MAX_HEADER_BYTES = 1 << 20  # a "count dim" line longer than this is not a header
 _MAX_WORD_BYTES = 1 << 20  # longest word accepted (the C tool's limit is 100 bytes)
 
-
-def _compression(path: str):
-    return _COMPRESSED.get(os.path.splitext(path)[1].lower())
-
-
-def open_text(path: PathLike, encoding: str = "utf-8") -> IO[str]:
-    """Open a (possibly ``.gz``/``.bz2``/``.xz``-compressed) text file for reading."""
-    path = os.fspath(path)
-    module = _compression(path)
-    if module is None:
-        return open(path, "r", encoding=encoding)
-    return module.open(path, "rt", encoding=encoding)
-
-
 _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
-
-
-def _open_stream(path: str) -> IO[bytes]:
-    """The file's bytes, decompressed on the fly for .gz/.bz2/.xz."""
-    module = _compression(path)
-    return open(path, "rb") if module is None else module.open(path, "rb")
 
 
 class _Window:
@@ -116,16 +95,11 @@ class _Window:
 @contextlib.contextmanager
 def _write_stream(path: str) -> Iterator[IO[bytes]]:
     """Atomic binary writer that compresses according to the path's extension."""
-    module = _compression(path)
     with atomic_write(path, "wb") as raw:
-        if module is None:
+        if compression_of(path) is None:
             yield raw
-        elif module is gzip:
-            name = os.path.basename(path)[: -len(".gz")]
-            with gzip.GzipFile(filename=name, mode="wb", fileobj=raw, compresslevel=6, mtime=0) as z:
-                yield z
         else:
-            with module.open(raw, "wb") as z:
+            with wrap_binary(raw, path, "wb") as z:
                 yield z
 
 
@@ -175,7 +149,7 @@ def save_word2vec_format(
 
 def _read_vocab_counts(fvocab: str, unicode_errors: str) -> Dict[str, int]:
     counts: Dict[str, int] = {}
-    with _open_text_errors(fvocab, unicode_errors) as fin:
+    with open_text(fvocab, "utf-8", unicode_errors) as fin:
         for line_no, line in enumerate(fin, 1):
             parts = line.split()
             if not parts:
@@ -184,13 +158,6 @@ def _read_vocab_counts(fvocab: str, unicode_errors: str) -> Dict[str, int]:
                 raise ValueError(f"{fvocab}:{line_no}: expected 'word count', got {line.strip()[:60]!r}")
             counts[parts[0]] = int(parts[1])
     return counts
-
-
-def _open_text_errors(path: str, errors: str) -> IO[str]:
-    module = _compression(path)
-    if module is None:
-        return open(path, "r", encoding="utf-8", errors=errors)
-    return module.open(path, "rt", encoding="utf-8", errors=errors)
 
 
 def load_word2vec_format(
@@ -251,10 +218,10 @@ def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encodin
                    errors: str) -> Tuple[List[str], np.ndarray]:
     """Stream the file through a window of ~16 MB: peak memory is the vectors plus one window,
     whatever the file's size or compression."""
-    size = None if _compression(path) else os.path.getsize(path)
+    size = None if compression_of(path) else os.path.getsize(path)
     if no_header:
         n, dim = _scan_no_header(path, limit)
-    with _open_stream(path) as stream:
+    with open_binary(path) as stream:
         # compressed: unknown size, start small (the window grows for a record that needs it)
         window = _Window(stream, min(_WINDOW_BYTES, 4 << 20 if size is None else size + 1), path)
         window.refill()
@@ -314,7 +281,7 @@ def _scan_no_header(path: str, limit: int) -> Tuple[int, int]:
     """gensim's first pass for header-less files: the number of lines (up to limit) and the
     number of values on the first line."""
     lines, first, last = 0, b"", b""
-    with _open_stream(path) as stream:
+    with open_binary(path) as stream:
         try:
             while True:
                 chunk = stream.read(_WINDOW_BYTES)
