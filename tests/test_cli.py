@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from fastembed import __version__
-from fastembed.cli import (build_parser, detect_format, main, output_format, read_vocab_file,
-                           train_settings)
+from fastembed.cli import build_parser, main, output_format, train_settings
+from fastembed.io import detect_format, read_vocab_file
 
 WORDS = {
     "man": [1.0, 0.0, 0.0, 0.0],

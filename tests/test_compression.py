@@ -11,7 +11,8 @@ import pytest
 
 import fastembed
 from fastembed import KeyedVectors, Word2Vec, _compression, corpus
-from fastembed.cli import detect_format, main
+from fastembed.cli import main
+from fastembed.io import detect_format
 
 # Compressors independent of the code under test.
 COMPRESS = {

@@ -21,7 +21,8 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from . import __version__
 from ._atomic import atomic_write
-from ._compression import open_binary
+from .io import (detect_format, load_vectors, read_vocab_file, save_model_output,
+                 write_vocab_file)
 
 __all__ = ["main", "build_parser", "train_settings", "load_vectors", "detect_format"]
 
@@ -279,58 +280,8 @@ def _logging_to_stderr(level: int) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------------------
-# vectors files
+# vectors files (formats: io.py)
 # --------------------------------------------------------------------------------------------
-
-def detect_format(path: str) -> str:
-    """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec) or ``"native"``.
-
-    A word2vec file starts with a ``count dims`` line; its first record is text when the
-    rest of that record's line holds ``dims`` numbers, binary otherwise.
-    """
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no such file: {path!r}")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
-    with open_binary(path) as f:
-        head = f.read(1 << 16)
-    first, sep, rest = head.partition(b"\n")
-    fields = first.split()
-    if not sep or len(fields) != 2 or not all(x.isdigit() for x in fields):
-        return "native"
-    dims = int(fields[1])
-    _word, sep, record = rest.lstrip(b"\n").partition(b" ")
-    if not sep:
-        return "text"  # header only, or a word without values: let the text reader complain
-    numbers = record.split(b"\n", 1)[0].split()
-    if len(numbers) == dims:
-        try:
-            [float(x) for x in numbers]
-            return "text"
-        except ValueError:
-            pass
-    return "binary"
-
-
-def load_vectors(path: str) -> Any:
-    """Load a ``fastembed.KeyedVectors`` from any format the command line accepts: word2vec
-    text or binary (possibly compressed), a ``KeyedVectors.save`` file or a ``Word2Vec.save``
-    model."""
-    from .vectors import KeyedVectors
-
-    fmt = detect_format(path)
-    if fmt in ("text", "binary"):
-        return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"))
-    with open(path, "rb") as f:
-        magic = f.read(16)
-    if magic.startswith(b"FASTEMBED-KV\n"):
-        return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
-    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
-        from .model import Word2Vec
-        return Word2Vec.load(path).wv
-    raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
-                     "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
-
 
 def _load_for_query(path: str) -> Any:
     start = time.perf_counter()
@@ -380,52 +331,6 @@ def output_format(args: argparse.Namespace) -> str:
             raise ValueError(f"-binary {args.binary} contradicts --format {args.format}")
         return implied
     return args.format or "text"
-
-
-def read_vocab_file(path: str) -> Dict[str, int]:
-    """Read a C-tool vocabulary file (``word count`` per line) into a dict.
-
-    The C tool's sentence marker ``</s>`` is skipped: fastembed ends sentences at newlines
-    without giving them a vector.
-    """
-    counts: Dict[str, int] = {}
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            fields = raw.split()
-            if not fields:
-                continue
-            if len(fields) != 2:
-                raise ValueError(f"{path}:{lineno}: expected 'word count', got {raw[:80]!r}")
-            try:
-                word, count = fields[0].decode("utf-8"), int(fields[1])
-            except (UnicodeDecodeError, ValueError):
-                raise ValueError(f"{path}:{lineno}: expected 'word count', "
-                                 f"got {raw[:80]!r}") from None
-            if count < 0:
-                raise ValueError(f"{path}:{lineno}: negative count {count}")
-            if word == "</s>":
-                continue
-            counts[word] = counts.get(word, 0) + count
-    if not counts:
-        raise ValueError(f"{path}: the vocabulary file has no words")
-    return counts
-
-
-def write_vocab_file(path: str, model: Any) -> None:
-    """Write the model's vocabulary as the C tool does: ``</s>`` first, then ``word count``."""
-    counts = model.wv.expandos["count"]
-    with atomic_write(path, "wb") as f:
-        f.write(f"</s> {int(getattr(model, 'corpus_count', 0) or 0)}\n".encode("utf-8"))
-        for word, count in zip(model.wv.index_to_key, counts):
-            f.write(f"{word} {int(count)}\n".encode("utf-8"))
-
-
-def save_model_output(model: Any, path: str, fmt: str) -> None:
-    """Write the trained vectors in ``fmt`` (the writers replace ``path`` atomically)."""
-    if fmt == "native":
-        model.save(path)
-    else:
-        model.wv.save_word2vec_format(path, binary=(fmt == "binary"))
 
 
 def _check_output_dir(path: Optional[str]) -> None:

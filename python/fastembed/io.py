@@ -11,6 +11,10 @@ The native format is two files: ``path`` (keys, per-key attributes, a small JSON
 ``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
 All writes go through a temporary file renamed over the target, so an interrupted save never
 leaves a half-written file behind.
+
+The command line's file handling lives here too: :func:`detect_format` and :func:`load_vectors`
+(any supported vectors file), the C tool's vocabulary files (:func:`read_vocab_file`,
+:func:`write_vocab_file`) and :func:`save_model_output`.
 """
 from __future__ import annotations
 
@@ -481,3 +485,102 @@ def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVector
     kv.vectors = vectors
     kv.expandos = expandos
     return kv
+
+
+# --- what the command line reads and writes ----------------------------------------------
+
+
+def detect_format(path: str) -> str:
+    """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec) or ``"native"``.
+
+    A word2vec file starts with a ``count dims`` line; its first record is text when the
+    rest of that record's line holds ``dims`` numbers, binary otherwise.
+    """
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path!r}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
+    with open_binary(path) as f:  # a compressed file is judged by its content
+        head = f.read(1 << 16)
+    first, sep, rest = head.partition(b"\n")
+    fields = first.split()
+    if not sep or len(fields) != 2 or not all(x.isdigit() for x in fields):
+        return "native"
+    dims = int(fields[1])
+    _word, sep, record = rest.lstrip(b"\n").partition(b" ")
+    if not sep:
+        return "text"  # header only, or a word without values: let the text reader complain
+    numbers = record.split(b"\n", 1)[0].split()
+    if len(numbers) == dims:
+        try:
+            [float(x) for x in numbers]
+            return "text"
+        except ValueError:
+            pass
+    return "binary"
+
+
+def load_vectors(path: str) -> Any:
+    """Load a ``fastembed.KeyedVectors`` from any format the command line accepts: word2vec
+    text or binary (possibly compressed), a ``KeyedVectors.save`` file or a ``Word2Vec.save``
+    model."""
+    from .vectors import KeyedVectors
+
+    fmt = detect_format(path)
+    if fmt in ("text", "binary"):
+        return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"))
+    with open(path, "rb") as f:
+        magic = f.read(16)
+    if magic.startswith(_NATIVE_MAGIC):
+        return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
+    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
+        from .model import Word2Vec
+        return Word2Vec.load(path).wv
+    raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
+                     "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
+
+
+def read_vocab_file(path: str) -> Dict[str, int]:
+    """Read a C-tool vocabulary file (``word count`` per line) into a dict.
+
+    The C tool's sentence marker ``</s>`` is skipped: fastembed ends sentences at newlines
+    without giving them a vector.
+    """
+    counts: Dict[str, int] = {}
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            fields = raw.split()
+            if not fields:
+                continue
+            if len(fields) != 2:
+                raise ValueError(f"{path}:{lineno}: expected 'word count', got {raw[:80]!r}")
+            try:
+                word, count = fields[0].decode("utf-8"), int(fields[1])
+            except (UnicodeDecodeError, ValueError):
+                raise ValueError(f"{path}:{lineno}: expected 'word count', "
+                                 f"got {raw[:80]!r}") from None
+            if count < 0:
+                raise ValueError(f"{path}:{lineno}: negative count {count}")
+            if word == "</s>":
+                continue
+            counts[word] = counts.get(word, 0) + count
+    if not counts:
+        raise ValueError(f"{path}: the vocabulary file has no words")
+    return counts
+
+
+def write_vocab_file(path: str, model: Any) -> None:
+    """Write the model's vocabulary as the C tool does: ``</s>`` first, then ``word count``."""
+    counts = model.wv.expandos["count"]
+    with atomic_write(path, "wb") as f:
+        f.write(f"</s> {int(getattr(model, 'corpus_count', 0) or 0)}\n".encode("utf-8"))
+        for word, count in zip(model.wv.index_to_key, counts):
+            f.write(f"{word} {int(count)}\n".encode("utf-8"))
+
+
+def save_model_output(model: Any, path: str, fmt: str) -> None:
+    """Write the trained vectors in ``fmt`` (the writers replace ``path`` atomically)."""
+    if fmt == "native":
+        model.save(path)
+    else:
+        model.wv.save_word2vec_format(path, binary=(fmt == "binary"))
