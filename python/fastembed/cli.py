@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from . import __version__
 from ._atomic import atomic_write
+from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
 from .io import (detect_format, load_vectors, read_vocab_file, save_model_output,
                  write_vocab_file)
 
@@ -476,93 +477,13 @@ def cmd_analogy(args: argparse.Namespace, progress: bool) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# evaluate
+# evaluate (the reports: evaluation.py)
 # --------------------------------------------------------------------------------------------
-
-def _shipped_eval(name: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "eval", name)
-
-
-def _count_questions(path: str) -> int:
-    with open(path, "rb") as f:
-        return sum(1 for line in f if line.strip() and not line.startswith(b":"))
-
-
-def evaluate_analogies(wv: Any, path: str, restrict_vocab: int = 300000,
-                       case_insensitive: bool = True) -> Dict[str, Any]:
-    """Accuracy on an analogy file, with how many questions the vocabulary covered."""
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"analogy file not found: {path!r}")
-    score, sections = wv.evaluate_word_analogies(
-        path, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
-    total = next((s for s in sections if s.get("section") == "Total accuracy"), None)
-    parts = [s for s in sections if s is not total]
-    if total is None:
-        correct = sum(len(s["correct"]) for s in parts)
-        incorrect = sum(len(s["incorrect"]) for s in parts)
-    else:
-        correct, incorrect = len(total["correct"]), len(total["incorrect"])
-    questions = _count_questions(path)
-    evaluated = correct + incorrect
-    return {
-        "file": path, "accuracy": float(score), "correct": correct, "evaluated": evaluated,
-        "questions": questions,
-        "coverage": evaluated / questions if questions else 0.0,
-        "sections": [{"section": s["section"], "correct": len(s["correct"]),
-                      "evaluated": len(s["correct"]) + len(s["incorrect"])} for s in parts],
-    }
-
-
-def evaluate_pairs(wv: Any, path: str, delimiter: str = "\t", restrict_vocab: int = 300000,
-                   case_insensitive: bool = True) -> Dict[str, Any]:
-    """Pearson and Spearman correlations on a word-pair file, with the vocabulary's coverage."""
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"word-pair file not found: {path!r}")
-    pearson, spearman, oov_percent = wv.evaluate_word_pairs(
-        path, delimiter=delimiter, restrict_vocab=restrict_vocab,
-        case_insensitive=case_insensitive)
-    return {
-        "file": path, "pearson": float(pearson[0]), "pearson_pvalue": float(pearson[1]),
-        "spearman": float(spearman[0]), "spearman_pvalue": float(spearman[1]),
-        "coverage": 1.0 - float(oov_percent) / 100.0,
-    }
-
-
-def format_evaluation(report: Dict[str, Any]) -> str:
-    """The table ``fastembed evaluate`` prints."""
-    rows = []
-    for r in report["analogies"]:
-        rows.append((os.path.basename(r["file"]), "analogies",
-                     f"accuracy {r['accuracy']:.4f}",
-                     f"coverage {100 * r['coverage']:.1f}% ({r['evaluated']}/{r['questions']})"))
-    for r in report["pairs"]:
-        rows.append((os.path.basename(r["file"]), "pairs",
-                     f"pearson {r['pearson']:.4f}  spearman {r['spearman']:.4f}",
-                     f"coverage {100 * r['coverage']:.1f}%"))
-    if not rows:
-        return ""
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}"
-                     for a, b, c, d in rows)
-
-
-def run_evaluation(wv: Any, analogies: Sequence[str], pairs: Sequence[str],
-                   delimiter: str = "\t", restrict_vocab: int = 300000,
-                   case_insensitive: bool = True) -> Dict[str, Any]:
-    """Evaluate on every file; returns the dict ``fastembed evaluate --json`` prints."""
-    return {
-        "analogies": [evaluate_analogies(wv, p, restrict_vocab, case_insensitive)
-                      for p in analogies],
-        "pairs": [evaluate_pairs(wv, p, delimiter, restrict_vocab, case_insensitive)
-                  for p in pairs],
-    }
-
 
 def cmd_evaluate(args: argparse.Namespace, progress: bool) -> int:
     analogies, pairs = list(args.analogies), list(args.pairs)
     if not analogies and not pairs:
-        analogies = [_shipped_eval("questions-words.txt")]
-        pairs = [_shipped_eval("wordsim353.tsv"), _shipped_eval("simlex999.txt")]
+        analogies, pairs = list(SHIPPED_ANALOGIES), list(SHIPPED_PAIRS)
     for path in analogies + pairs:  # fail before loading a big vectors file
         if not os.path.isfile(path):
             raise FileNotFoundError(f"evaluation file not found: {path!r}")
