@@ -395,3 +395,11 @@ def test_evaluate_defaults_to_the_shipped_sets(vectors_file, capsys):
 def test_evaluate_missing_file_exits_1(vectors_file, tmp_path, capsys):
     assert main(["evaluate", vectors_file, "--pairs", str(tmp_path / "nope.tsv")]) == 1
     assert "nope.tsv" in capsys.readouterr().err
+
+
+def test_version_has_one_source():
+    import importlib.metadata
+
+    import fastembed
+
+    assert importlib.metadata.version("fastembed") == fastembed.__version__
