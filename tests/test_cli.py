@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 
 from fastembed import __version__
-from fastembed.cli import (build_parser, detect_format, main, output_format, read_vocab_file,
-                           train_settings)
+from fastembed.cli import build_parser, main, output_format, train_settings
+from fastembed.io import detect_format, read_vocab_file
 
 WORDS = {
     "man": [1.0, 0.0, 0.0, 0.0],
@@ -365,6 +365,24 @@ def test_evaluate_table_and_json(vectors_file, tmp_path, capsys):
     assert f"spearman {p['spearman']:.4f}" in table and "coverage 80.0%" in table
 
 
+def test_evaluate_reads_compressed_evaluation_files(vectors_file, tmp_path, capsys):
+    # the question count comes from the evaluator itself, so it holds for a .gz file too
+    analogies, pairs = write_eval_files(tmp_path)
+    for path in (analogies, pairs):
+        with open(path, "rb") as src, gzip.open(path + ".GZ", "wb") as dst:
+            dst.write(src.read())
+    reports = []
+    for suffix in ("", ".GZ"):
+        assert main(["evaluate", vectors_file, "--analogies", analogies + suffix,
+                     "--pairs", pairs + suffix, "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        for r in report["analogies"] + report["pairs"]:
+            r.pop("file")
+        reports.append(report)
+    assert reports[0] == reports[1]
+    assert reports[0]["analogies"][0]["questions"] == 4
+
+
 def test_evaluate_defaults_to_the_shipped_sets(vectors_file, capsys):
     assert main(["evaluate", vectors_file, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -377,3 +395,11 @@ def test_evaluate_defaults_to_the_shipped_sets(vectors_file, capsys):
 def test_evaluate_missing_file_exits_1(vectors_file, tmp_path, capsys):
     assert main(["evaluate", vectors_file, "--pairs", str(tmp_path / "nope.tsv")]) == 1
     assert "nope.tsv" in capsys.readouterr().err
+
+
+def test_version_has_one_source():
+    import importlib.metadata
+
+    import fastembed
+
+    assert importlib.metadata.version("fastembed") == fastembed.__version__

@@ -52,3 +52,14 @@ def test_demo_command_saves_vectors(tmp_path, capsys):
     header = out.read_text().splitlines()[0].split()
     assert header[1] == "100" and int(header[0]) > 100
     assert "nearest neighbours" in capsys.readouterr().out
+
+
+def test_demo_does_not_import_the_cli():
+    # demo takes its reports from evaluation.py; cli imports demo only to run it (no cycle)
+    import subprocess
+    import sys
+
+    code = ("import sys, fastembed.demo, fastembed.evaluation, fastembed.io; "
+            "print('fastembed.cli' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

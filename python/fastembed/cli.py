@@ -21,6 +21,9 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 
 from . import __version__
 from ._atomic import atomic_write
+from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
+from .io import (detect_format, load_vectors, read_vocab_file, save_model_output,
+                 write_vocab_file)
 
 __all__ = ["main", "build_parser", "train_settings", "load_vectors", "detect_format"]
 
@@ -278,71 +281,8 @@ def _logging_to_stderr(level: int) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------------------
-# vectors files
+# vectors files (formats: io.py)
 # --------------------------------------------------------------------------------------------
-
-def _open_maybe_compressed(path: str):
-    if path.endswith(".gz"):
-        import gzip
-        return gzip.open(path, "rb")
-    if path.endswith(".bz2"):
-        import bz2
-        return bz2.open(path, "rb")
-    if path.endswith(".xz"):
-        import lzma
-        return lzma.open(path, "rb")
-    return open(path, "rb")
-
-
-def detect_format(path: str) -> str:
-    """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec) or ``"native"``.
-
-    A word2vec file starts with a ``count dims`` line; its first record is text when the
-    rest of that record's line holds ``dims`` numbers, binary otherwise.
-    """
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"no such file: {path!r}")
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
-    with _open_maybe_compressed(path) as f:
-        head = f.read(1 << 16)
-    first, sep, rest = head.partition(b"\n")
-    fields = first.split()
-    if not sep or len(fields) != 2 or not all(x.isdigit() for x in fields):
-        return "native"
-    dims = int(fields[1])
-    _word, sep, record = rest.lstrip(b"\n").partition(b" ")
-    if not sep:
-        return "text"  # header only, or a word without values: let the text reader complain
-    numbers = record.split(b"\n", 1)[0].split()
-    if len(numbers) == dims:
-        try:
-            [float(x) for x in numbers]
-            return "text"
-        except ValueError:
-            pass
-    return "binary"
-
-
-def load_vectors(path: str) -> Any:
-    """Load a ``fastembed.KeyedVectors`` from any format the command line accepts: word2vec
-    text or binary (possibly compressed), a ``KeyedVectors.save`` file or a ``Word2Vec.save``
-    model."""
-    from .vectors import KeyedVectors
-
-    fmt = detect_format(path)
-    if fmt in ("text", "binary"):
-        return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"))
-    with open(path, "rb") as f:
-        magic = f.read(16)
-    if magic.startswith(b"FASTEMBED-KV\n"):
-        return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
-    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
-        from .model import Word2Vec
-        return Word2Vec.load(path).wv
-    raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
-                     "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
-
 
 def _load_for_query(path: str) -> Any:
     start = time.perf_counter()
@@ -392,52 +332,6 @@ def output_format(args: argparse.Namespace) -> str:
             raise ValueError(f"-binary {args.binary} contradicts --format {args.format}")
         return implied
     return args.format or "text"
-
-
-def read_vocab_file(path: str) -> Dict[str, int]:
-    """Read a C-tool vocabulary file (``word count`` per line) into a dict.
-
-    The C tool's sentence marker ``</s>`` is skipped: fastembed ends sentences at newlines
-    without giving them a vector.
-    """
-    counts: Dict[str, int] = {}
-    with open(path, "rb") as f:
-        for lineno, raw in enumerate(f, 1):
-            fields = raw.split()
-            if not fields:
-                continue
-            if len(fields) != 2:
-                raise ValueError(f"{path}:{lineno}: expected 'word count', got {raw[:80]!r}")
-            try:
-                word, count = fields[0].decode("utf-8"), int(fields[1])
-            except (UnicodeDecodeError, ValueError):
-                raise ValueError(f"{path}:{lineno}: expected 'word count', "
-                                 f"got {raw[:80]!r}") from None
-            if count < 0:
-                raise ValueError(f"{path}:{lineno}: negative count {count}")
-            if word == "</s>":
-                continue
-            counts[word] = counts.get(word, 0) + count
-    if not counts:
-        raise ValueError(f"{path}: the vocabulary file has no words")
-    return counts
-
-
-def write_vocab_file(path: str, model: Any) -> None:
-    """Write the model's vocabulary as the C tool does: ``</s>`` first, then ``word count``."""
-    counts = model.wv.expandos["count"]
-    with atomic_write(path, "wb") as f:
-        f.write(f"</s> {int(getattr(model, 'corpus_count', 0) or 0)}\n".encode("utf-8"))
-        for word, count in zip(model.wv.index_to_key, counts):
-            f.write(f"{word} {int(count)}\n".encode("utf-8"))
-
-
-def save_model_output(model: Any, path: str, fmt: str) -> None:
-    """Write the trained vectors in ``fmt`` (the writers replace ``path`` atomically)."""
-    if fmt == "native":
-        model.save(path)
-    else:
-        model.wv.save_word2vec_format(path, binary=(fmt == "binary"))
 
 
 def _check_output_dir(path: Optional[str]) -> None:
@@ -583,93 +477,13 @@ def cmd_analogy(args: argparse.Namespace, progress: bool) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# evaluate
+# evaluate (the reports: evaluation.py)
 # --------------------------------------------------------------------------------------------
-
-def _shipped_eval(name: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "eval", name)
-
-
-def _count_questions(path: str) -> int:
-    with open(path, "rb") as f:
-        return sum(1 for line in f if line.strip() and not line.startswith(b":"))
-
-
-def evaluate_analogies(wv: Any, path: str, restrict_vocab: int = 300000,
-                       case_insensitive: bool = True) -> Dict[str, Any]:
-    """Accuracy on an analogy file, with how many questions the vocabulary covered."""
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"analogy file not found: {path!r}")
-    score, sections = wv.evaluate_word_analogies(
-        path, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
-    total = next((s for s in sections if s.get("section") == "Total accuracy"), None)
-    parts = [s for s in sections if s is not total]
-    if total is None:
-        correct = sum(len(s["correct"]) for s in parts)
-        incorrect = sum(len(s["incorrect"]) for s in parts)
-    else:
-        correct, incorrect = len(total["correct"]), len(total["incorrect"])
-    questions = _count_questions(path)
-    evaluated = correct + incorrect
-    return {
-        "file": path, "accuracy": float(score), "correct": correct, "evaluated": evaluated,
-        "questions": questions,
-        "coverage": evaluated / questions if questions else 0.0,
-        "sections": [{"section": s["section"], "correct": len(s["correct"]),
-                      "evaluated": len(s["correct"]) + len(s["incorrect"])} for s in parts],
-    }
-
-
-def evaluate_pairs(wv: Any, path: str, delimiter: str = "\t", restrict_vocab: int = 300000,
-                   case_insensitive: bool = True) -> Dict[str, Any]:
-    """Pearson and Spearman correlations on a word-pair file, with the vocabulary's coverage."""
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"word-pair file not found: {path!r}")
-    pearson, spearman, oov_percent = wv.evaluate_word_pairs(
-        path, delimiter=delimiter, restrict_vocab=restrict_vocab,
-        case_insensitive=case_insensitive)
-    return {
-        "file": path, "pearson": float(pearson[0]), "pearson_pvalue": float(pearson[1]),
-        "spearman": float(spearman[0]), "spearman_pvalue": float(spearman[1]),
-        "coverage": 1.0 - float(oov_percent) / 100.0,
-    }
-
-
-def format_evaluation(report: Dict[str, Any]) -> str:
-    """The table ``fastembed evaluate`` prints."""
-    rows = []
-    for r in report["analogies"]:
-        rows.append((os.path.basename(r["file"]), "analogies",
-                     f"accuracy {r['accuracy']:.4f}",
-                     f"coverage {100 * r['coverage']:.1f}% ({r['evaluated']}/{r['questions']})"))
-    for r in report["pairs"]:
-        rows.append((os.path.basename(r["file"]), "pairs",
-                     f"pearson {r['pearson']:.4f}  spearman {r['spearman']:.4f}",
-                     f"coverage {100 * r['coverage']:.1f}%"))
-    if not rows:
-        return ""
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}"
-                     for a, b, c, d in rows)
-
-
-def run_evaluation(wv: Any, analogies: Sequence[str], pairs: Sequence[str],
-                   delimiter: str = "\t", restrict_vocab: int = 300000,
-                   case_insensitive: bool = True) -> Dict[str, Any]:
-    """Evaluate on every file; returns the dict ``fastembed evaluate --json`` prints."""
-    return {
-        "analogies": [evaluate_analogies(wv, p, restrict_vocab, case_insensitive)
-                      for p in analogies],
-        "pairs": [evaluate_pairs(wv, p, delimiter, restrict_vocab, case_insensitive)
-                  for p in pairs],
-    }
-
 
 def cmd_evaluate(args: argparse.Namespace, progress: bool) -> int:
     analogies, pairs = list(args.analogies), list(args.pairs)
     if not analogies and not pairs:
-        analogies = [_shipped_eval("questions-words.txt")]
-        pairs = [_shipped_eval("wordsim353.tsv"), _shipped_eval("simlex999.txt")]
+        analogies, pairs = list(SHIPPED_ANALOGIES), list(SHIPPED_PAIRS)
     for path in analogies + pairs:  # fail before loading a big vectors file
         if not os.path.isfile(path):
             raise FileNotFoundError(f"evaluation file not found: {path!r}")

@@ -1,39 +1,37 @@
 """Streaming corpora: gensim-compatible sentence iterables and raw byte readers.
 
 A corpus is any re-iterable of sentences, each a list of ``str`` words.  These classes read
-files lazily (plain text or ``.gz`` / ``.bz2`` / ``.xz``) so a corpus never has to fit in memory.
+files lazily (plain text or ``.gz`` / ``.bz2`` / ``.xz`` / ``.lzma``, any case) so a corpus
+never has to fit in memory.
 Bytes that are not valid UTF-8 are replaced with U+FFFD (``errors='replace'``), never fatal.
 """
 from __future__ import annotations
 
-import bz2
-import gzip
-import lzma
 import os
 from typing import IO, Iterator, List, NamedTuple, Optional, Tuple, Union
+
+from . import _compression
+from ._compression import is_compressed  # noqa: F401  (model.py picks stream mode by it)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
 #: Longest sentence handed out by the readers; longer lines are split (as gensim does).
 MAX_WORDS_IN_BATCH = 10000
 
-_COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".lzma": lzma.open}
 
-
-def is_compressed(path: PathLike) -> bool:
-    """True when ``path`` names a compressed file this package decompresses on the fly."""
-    return os.path.splitext(os.fspath(path))[1].lower() in _COMPRESSED
-
-
-def open_binary(path: PathLike) -> IO[bytes]:
-    """Open a corpus file for reading bytes, decompressing by extension."""
+def _corpus_file(path: PathLike) -> str:
+    """``path`` as a str, after checking it names an existing file (clear errors up front)."""
     path = os.fspath(path)
     if os.path.isdir(path):
         raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
     if not os.path.exists(path):
         raise FileNotFoundError(f"corpus file not found: {path!r}")
-    opener = _COMPRESSED.get(os.path.splitext(path)[1].lower())
-    return opener(path, "rb") if opener else open(path, "rb")
+    return path
+
+
+def open_binary(path: PathLike) -> IO[bytes]:
+    """Open a corpus file for reading bytes, decompressing by extension."""
+    return _compression.open_binary(_corpus_file(path), "rb")
 
 
 class NativePlan(NamedTuple):
@@ -180,15 +178,10 @@ def read_blocks(path: PathLike, block_size: int = 1 << 20) -> Iterator[bytes]:
 
 def read_blocks_with_position(path: PathLike, block_size: int = 1 << 20) -> Iterator[Tuple[bytes, float]]:
     """Like :func:`read_blocks`, with the share of the file (compressed bytes) read so far."""
-    path = os.fspath(path)
-    if os.path.isdir(path):
-        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
-    if not os.path.exists(path):
-        raise FileNotFoundError(f"corpus file not found: {path!r}")
+    path = _corpus_file(path)
     size = max(os.path.getsize(path), 1)
-    opener = _COMPRESSED.get(os.path.splitext(path)[1].lower())
-    with open(path, "rb") as raw:
-        f = opener(raw, "rb") if opener else raw
+    with open(path, "rb") as raw:  # the raw file's position measures progress
+        f = _compression.wrap_binary(raw, path, "rb")
         try:
             while True:
                 block = f.read(block_size)

@@ -18,7 +18,6 @@ __all__ = ["DATA_DIR", "SAMPLE_CORPUS", "run_demo", "corpus_slice"]
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 SAMPLE_CORPUS = os.path.join(DATA_DIR, "enwiki-sample-2M.txt.xz")
-EVAL_DIR = os.path.join(DATA_DIR, "eval")
 
 # Chosen on this sample (2 cores): CBOW with a wide window and 10 epochs trains in seconds and
 # beats 3-5 epochs of skip-gram on the shipped evaluation sets in the same time.
@@ -71,7 +70,7 @@ def run_demo(epochs: Optional[int] = None, workers: Optional[int] = None,
     ``max_words`` trains on a prefix of the sample (for quick checks); ``output`` also saves
     the vectors in word2vec text format.
     """
-    from .cli import format_evaluation, run_evaluation
+    from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
     from .model import Word2Vec
     from .progress import ProgressBar
 
@@ -127,9 +126,7 @@ def run_demo(epochs: Optional[int] = None, workers: Optional[int] = None,
 
     say()
     say("evaluation (fastembed evaluate):")
-    report = run_evaluation(
-        wv, [os.path.join(EVAL_DIR, "questions-words.txt")],
-        [os.path.join(EVAL_DIR, "wordsim353.tsv"), os.path.join(EVAL_DIR, "simlex999.txt")])
+    report = run_evaluation(wv, SHIPPED_ANALOGIES, SHIPPED_PAIRS)
     for line in format_evaluation(report).splitlines():
         say("  " + line)
     say()

@@ -1,6 +1,7 @@
-"""Analogy and word-pair evaluation for :class:`fastembed.KeyedVectors`, gensim-compatible.
+"""Analogy and word-pair evaluation for :class:`fastembed.KeyedVectors`, gensim-compatible,
+and the reports built on it that ``fastembed evaluate`` and ``fastembed demo`` print.
 
-Both follow gensim 4.4's rules line by line (sections, case folding, which lines are skipped,
+The evaluations follow gensim 4.4's rules line by line (sections, case folding, which lines are skipped,
 what counts as out-of-vocabulary), but answer all analogy questions with batched matrix products
 and never modify the vectors object, so several threads may evaluate the same vectors at once.
 The correlation p-values are computed here (no scipy): a regularized incomplete beta function
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
@@ -251,6 +253,80 @@ def _pair_cosines(kv: "KeyedVectors", rows: np.ndarray) -> np.ndarray:
         den = np.sqrt((a * a).sum(axis=1)) * np.sqrt((b * b).sum(axis=1))
         out[real] = np.divide((a * b).sum(axis=1), den, out=np.zeros(len(a)), where=den > 0)
     return out
+
+
+# --- reports: what ``fastembed evaluate`` and ``fastembed demo`` print ------------------------
+
+EVAL_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "eval")
+#: The evaluation sets shipped with fastembed, used when none are named.
+SHIPPED_ANALOGIES = (os.path.join(EVAL_DIR, "questions-words.txt"),)
+SHIPPED_PAIRS = (os.path.join(EVAL_DIR, "wordsim353.tsv"), os.path.join(EVAL_DIR, "simlex999.txt"))
+
+
+def summarize_analogies(kv: "KeyedVectors", path: str, restrict_vocab: int = 300000,
+                        case_insensitive: bool = True) -> Dict[str, Any]:
+    """Accuracy on an analogy file, with how many questions the vocabulary covered, as the
+    JSON-ready record ``fastembed evaluate`` prints (per-section counts included)."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"analogy file not found: {path!r}")
+    report = evaluate_analogies(kv, path, restrict_vocab=restrict_vocab,
+                                case_insensitive=case_insensitive)
+    *parts, total = report.sections  # evaluate_analogies appends the total last
+    correct = len(total["correct"])
+    evaluated = correct + len(total["incorrect"])
+    return {
+        "file": path, "accuracy": float(report.score), "correct": correct, "evaluated": evaluated,
+        "questions": report.questions,
+        "coverage": evaluated / report.questions if report.questions else 0.0,
+        "sections": [{"section": s["section"], "correct": len(s["correct"]),
+                      "evaluated": len(s["correct"]) + len(s["incorrect"])} for s in parts],
+    }
+
+
+def summarize_pairs(kv: "KeyedVectors", path: str, delimiter: str = "\t",
+                    restrict_vocab: int = 300000, case_insensitive: bool = True) -> Dict[str, Any]:
+    """Pearson and Spearman correlations on a word-pair file, with the vocabulary's coverage,
+    as the JSON-ready record ``fastembed evaluate`` prints."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"word-pair file not found: {path!r}")
+    report = evaluate_pairs(kv, path, delimiter=delimiter, restrict_vocab=restrict_vocab,
+                            case_insensitive=case_insensitive)
+    return {
+        "file": path,
+        "pearson": float(report.pearson[0]), "pearson_pvalue": float(report.pearson[1]),
+        "spearman": float(report.spearman[0]), "spearman_pvalue": float(report.spearman[1]),
+        "coverage": 1.0 - float(report.oov_ratio) / 100.0,
+    }
+
+
+def run_evaluation(kv: "KeyedVectors", analogies: Sequence[str], pairs: Sequence[str],
+                   delimiter: str = "\t", restrict_vocab: int = 300000,
+                   case_insensitive: bool = True) -> Dict[str, Any]:
+    """Evaluate on every file; returns the dict ``fastembed evaluate --json`` prints."""
+    return {
+        "analogies": [summarize_analogies(kv, p, restrict_vocab, case_insensitive)
+                      for p in analogies],
+        "pairs": [summarize_pairs(kv, p, delimiter, restrict_vocab, case_insensitive)
+                  for p in pairs],
+    }
+
+
+def format_evaluation(report: Dict[str, Any]) -> str:
+    """The table ``fastembed evaluate`` prints for a :func:`run_evaluation` report."""
+    rows = []
+    for r in report["analogies"]:
+        rows.append((os.path.basename(r["file"]), "analogies",
+                     f"accuracy {r['accuracy']:.4f}",
+                     f"coverage {100 * r['coverage']:.1f}% ({r['evaluated']}/{r['questions']})"))
+    for r in report["pairs"]:
+        rows.append((os.path.basename(r["file"]), "pairs",
+                     f"pearson {r['pearson']:.4f}  spearman {r['spearman']:.4f}",
+                     f"coverage {100 * r['coverage']:.1f}%"))
+    if not rows:
+        return ""
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    return "\n".join(f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d}"
+                     for a, b, c, d in rows)
 
 
 # --- statistics ------------------------------------------------------------------------------

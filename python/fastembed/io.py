@@ -1,21 +1,24 @@
 """Vector files: the word2vec C tool's text and binary formats, and fastembed's native format.
 
-word2vec files are read once, streamed through a 16 MB window (``.gz``/``.bz2``/``.xz``
-decompressed on the fly) and parsed in C++ with the GIL released, so peak memory is the vectors
-plus one window.  A header is checked against the file size before anything is allocated (for a
-compressed file, whose size is unknown, the matrix grows with the data instead), so a damaged or
-hostile file fails with ``ValueError`` instead of exhausting memory.
+word2vec files are read once, streamed through a 16 MB window (``.gz``/``.bz2``/``.xz``/
+``.lzma`` decompressed on the fly, any case) and parsed in C++ with the GIL released, so peak
+memory is the vectors plus one window.  A header is checked against the file size before
+anything is allocated (for a compressed file, whose size is unknown, the matrix grows with the
+data instead), so a damaged or hostile file fails with ``ValueError`` instead of exhausting
+memory.
 
 The native format is two files: ``path`` (keys, per-key attributes, a small JSON header) and
 ``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
 All writes go through a temporary file renamed over the target, so an interrupted save never
 leaves a half-written file behind.
+
+The command line's file handling lives here too: :func:`detect_format` and :func:`load_vectors`
+(any supported vectors file), the C tool's vocabulary files (:func:`read_vocab_file`,
+:func:`write_vocab_file`) and :func:`save_model_output`.
 """
 from __future__ import annotations
 
-import bz2
 import contextlib
-import gzip
 import json
 import logging
 import lzma
@@ -27,6 +30,7 @@ import numpy as np
 
 from . import _core
 from ._atomic import atomic_write
+from ._compression import compression_of, open_binary, open_text, wrap_binary
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import KeyedVectors
@@ -39,7 +43,6 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: ``EOFError`` (what gensim raises in that case).
 TruncatedFileError = _core.TruncatedFileError
 
-_COMPRESSED = {".gz": gzip, ".bz2": bz2, ".xz": lzma}
 _NATIVE_MAGIC = b"FASTEMBED-KV\n"
 _NATIVE_VERSION = 1
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
@@ -48,27 +51,7 @@ _WINDOW_BYTES = 16 << 20  # input parsed per call when reading word2vec files
 _MAX_HEADER_BYTES = 1 << 20  # a "count dim" line longer than this is not a header
 _MAX_WORD_BYTES = 1 << 20  # longest word accepted (the C tool's limit is 100 bytes)
 
-
-def _compression(path: str):
-    return _COMPRESSED.get(os.path.splitext(path)[1].lower())
-
-
-def open_text(path: PathLike, encoding: str = "utf-8") -> IO[str]:
-    """Open a (possibly ``.gz``/``.bz2``/``.xz``-compressed) text file for reading."""
-    path = os.fspath(path)
-    module = _compression(path)
-    if module is None:
-        return open(path, "r", encoding=encoding)
-    return module.open(path, "rt", encoding=encoding)
-
-
 _DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
-
-
-def _open_stream(path: str) -> IO[bytes]:
-    """The file's bytes, decompressed on the fly for .gz/.bz2/.xz."""
-    module = _compression(path)
-    return open(path, "rb") if module is None else module.open(path, "rb")
 
 
 class _Window:
@@ -116,16 +99,11 @@ class _Window:
 @contextlib.contextmanager
 def _write_stream(path: str) -> Iterator[IO[bytes]]:
     """Atomic binary writer that compresses according to the path's extension."""
-    module = _compression(path)
     with atomic_write(path, "wb") as raw:
-        if module is None:
+        if compression_of(path) is None:
             yield raw
-        elif module is gzip:
-            name = os.path.basename(path)[: -len(".gz")]
-            with gzip.GzipFile(filename=name, mode="wb", fileobj=raw, compresslevel=6, mtime=0) as z:
-                yield z
         else:
-            with module.open(raw, "wb") as z:
+            with wrap_binary(raw, path, "wb") as z:
                 yield z
 
 
@@ -175,7 +153,7 @@ def save_word2vec_format(
 
 def _read_vocab_counts(fvocab: str, unicode_errors: str) -> Dict[str, int]:
     counts: Dict[str, int] = {}
-    with _open_text_errors(fvocab, unicode_errors) as fin:
+    with open_text(fvocab, "utf-8", unicode_errors) as fin:
         for line_no, line in enumerate(fin, 1):
             parts = line.split()
             if not parts:
@@ -184,13 +162,6 @@ def _read_vocab_counts(fvocab: str, unicode_errors: str) -> Dict[str, int]:
                 raise ValueError(f"{fvocab}:{line_no}: expected 'word count', got {line.strip()[:60]!r}")
             counts[parts[0]] = int(parts[1])
     return counts
-
-
-def _open_text_errors(path: str, errors: str) -> IO[str]:
-    module = _compression(path)
-    if module is None:
-        return open(path, "r", encoding="utf-8", errors=errors)
-    return module.open(path, "rt", encoding="utf-8", errors=errors)
 
 
 def load_word2vec_format(
@@ -251,10 +222,10 @@ def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encodin
                    errors: str) -> Tuple[List[str], np.ndarray]:
     """Stream the file through a window of ~16 MB: peak memory is the vectors plus one window,
     whatever the file's size or compression."""
-    size = None if _compression(path) else os.path.getsize(path)
+    size = None if compression_of(path) else os.path.getsize(path)
     if no_header:
         n, dim = _scan_no_header(path, limit)
-    with _open_stream(path) as stream:
+    with open_binary(path) as stream:
         # compressed: unknown size, start small (the window grows for a record that needs it)
         window = _Window(stream, min(_WINDOW_BYTES, 4 << 20 if size is None else size + 1), path)
         window.refill()
@@ -314,7 +285,7 @@ def _scan_no_header(path: str, limit: int) -> Tuple[int, int]:
     """gensim's first pass for header-less files: the number of lines (up to limit) and the
     number of values on the first line."""
     lines, first, last = 0, b"", b""
-    with _open_stream(path) as stream:
+    with open_binary(path) as stream:
         try:
             while True:
                 chunk = stream.read(_WINDOW_BYTES)
@@ -514,3 +485,102 @@ def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVector
     kv.vectors = vectors
     kv.expandos = expandos
     return kv
+
+
+# --- what the command line reads and writes ----------------------------------------------
+
+
+def detect_format(path: str) -> str:
+    """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec) or ``"native"``.
+
+    A word2vec file starts with a ``count dims`` line; its first record is text when the
+    rest of that record's line holds ``dims`` numbers, binary otherwise.
+    """
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no such file: {path!r}")
+    if os.path.isdir(path):
+        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
+    with open_binary(path) as f:  # a compressed file is judged by its content
+        head = f.read(1 << 16)
+    first, sep, rest = head.partition(b"\n")
+    fields = first.split()
+    if not sep or len(fields) != 2 or not all(x.isdigit() for x in fields):
+        return "native"
+    dims = int(fields[1])
+    _word, sep, record = rest.lstrip(b"\n").partition(b" ")
+    if not sep:
+        return "text"  # header only, or a word without values: let the text reader complain
+    numbers = record.split(b"\n", 1)[0].split()
+    if len(numbers) == dims:
+        try:
+            [float(x) for x in numbers]
+            return "text"
+        except ValueError:
+            pass
+    return "binary"
+
+
+def load_vectors(path: str) -> Any:
+    """Load a ``fastembed.KeyedVectors`` from any format the command line accepts: word2vec
+    text or binary (possibly compressed), a ``KeyedVectors.save`` file or a ``Word2Vec.save``
+    model."""
+    from .vectors import KeyedVectors
+
+    fmt = detect_format(path)
+    if fmt in ("text", "binary"):
+        return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"))
+    with open(path, "rb") as f:
+        magic = f.read(16)
+    if magic.startswith(_NATIVE_MAGIC):
+        return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
+    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
+        from .model import Word2Vec
+        return Word2Vec.load(path).wv
+    raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
+                     "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
+
+
+def read_vocab_file(path: str) -> Dict[str, int]:
+    """Read a C-tool vocabulary file (``word count`` per line) into a dict.
+
+    The C tool's sentence marker ``</s>`` is skipped: fastembed ends sentences at newlines
+    without giving them a vector.
+    """
+    counts: Dict[str, int] = {}
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            fields = raw.split()
+            if not fields:
+                continue
+            if len(fields) != 2:
+                raise ValueError(f"{path}:{lineno}: expected 'word count', got {raw[:80]!r}")
+            try:
+                word, count = fields[0].decode("utf-8"), int(fields[1])
+            except (UnicodeDecodeError, ValueError):
+                raise ValueError(f"{path}:{lineno}: expected 'word count', "
+                                 f"got {raw[:80]!r}") from None
+            if count < 0:
+                raise ValueError(f"{path}:{lineno}: negative count {count}")
+            if word == "</s>":
+                continue
+            counts[word] = counts.get(word, 0) + count
+    if not counts:
+        raise ValueError(f"{path}: the vocabulary file has no words")
+    return counts
+
+
+def write_vocab_file(path: str, model: Any) -> None:
+    """Write the model's vocabulary as the C tool does: ``</s>`` first, then ``word count``."""
+    counts = model.wv.expandos["count"]
+    with atomic_write(path, "wb") as f:
+        f.write(f"</s> {int(getattr(model, 'corpus_count', 0) or 0)}\n".encode("utf-8"))
+        for word, count in zip(model.wv.index_to_key, counts):
+            f.write(f"{word} {int(count)}\n".encode("utf-8"))
+
+
+def save_model_output(model: Any, path: str, fmt: str) -> None:
+    """Write the trained vectors in ``fmt`` (the writers replace ``path`` atomically)."""
+    if fmt == "native":
+        model.save(path)
+    else:
+        model.wv.save_word2vec_format(path, binary=(fmt == "binary"))
