@@ -377,7 +377,9 @@ class TrainableModel:
 
     # ------------------------------------------------------------------ persistence
     def _words_and_counts(self) -> Tuple[List[str], np.ndarray]:
-        return self._vocab.words(), self._vocab.counts()
+        """The vocabulary's words and counts as the model keeps them on the Python side (save
+        writes them, unpickling rebuilds the C++ vocabulary from them)."""
+        raise NotImplementedError
 
     def save(self, path: PathLike) -> None:
         """Save the whole model (vocabulary, weights, parameters) to one file, atomically;
@@ -456,14 +458,12 @@ class TrainableModel:
         # The C++ vocabulary is rebuilt from the words and counts on unpickling.
         state = self.__dict__.copy()
         state["_vocab"] = None
-        state["_vocab_words"] = self._words_and_counts() if self._vocab is not None else None
         return state
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
-        words_counts = state.pop("_vocab_words", None)
         self.__dict__.update(state)
-        if words_counts is not None:
-            words, counts = words_counts
+        if self._weights:  # matrices exist only once a vocabulary was built
+            words, counts = self._words_and_counts()
             self._vocab = _core.Vocab(list(words), np.asarray(counts, dtype=np.int64))
             # Unpickled arrays lose their 64-byte alignment and the view relation with the vectors.
             self._weights = {name: copy_aligned(m) for name, m in self._weights.items()}
