@@ -334,7 +334,7 @@ def test_results_do_not_depend_on_block_sizes(monkeypatch):
     keys = kv.index_to_key[:30]
     add = kv.batch_most_similar(keys, topn=7)
     mul = [kv.most_similar_cosmul(positive=[k, "w7"], negative=["w9"], topn=7) for k in keys[:10]]
-    monkeypatch.setattr(fv, "_BLOCK_BYTES", 4096)  # many small blocks of queries and rows
+    monkeypatch.setattr(fv._topk, "BLOCK_BYTES", 4096)  # many small blocks of queries and rows
     kv.norms = None
     assert kv.batch_most_similar(keys, topn=7) == add
     assert [kv.most_similar_cosmul(positive=[k, "w7"], negative=["w9"], topn=7) for k in keys[:10]] == mul
@@ -348,7 +348,7 @@ def test_term_combination_search_equals_the_direct_search(monkeypatch, block):
     # the analogy evaluation's path: queries that are weighted sums of a few term vectors
     import fastembed.vectors as fv
 
-    monkeypatch.setattr(fv, "_BLOCK_BYTES", block)
+    monkeypatch.setattr(fv._topk, "BLOCK_BYTES", block)
     kv = random_kv(n=900, dim=9, seed=21)
     rng = np.random.default_rng(2)
     words = rng.choice(900, 12, replace=False)
