@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "corpus_count.h"
@@ -145,6 +146,16 @@ void Trainer::flush_progress(uint64_t& pending) {
   pending = 0;
 }
 
+void Trainer::throw_diverged(float alpha) const {
+  char msg[400];
+  std::snprintf(msg, sizeof msg,
+                "training diverged: the weights blew up (a score was NaN, infinite or beyond %g) at "
+                "learning rate %g (alpha=%g, min_alpha=%g); the learning rate is too high for this "
+                "model and corpus: try a smaller alpha, e.g. the default 0.025",
+                static_cast<double>(kWildScore), static_cast<double>(alpha), cfg_.alpha, cfg_.min_alpha);
+  throw TrainingDiverged(msg);
+}
+
 void Trainer::run_job(Slot& slot, const Job& job, uint64_t& pending) {
   const KernelSet& k = *kernels_;
   uint32_t start = 0;
@@ -154,6 +165,7 @@ void Trainer::run_job(Slot& slot, const Job& job, uint64_t& pending) {
       if (stop_.load(std::memory_order_relaxed)) return;
       const size_t len = std::min<size_t>(kBlockWords, end - b);
       const size_t kept = k.train_block(km_, slot.scratch, job.ids.data() + b, len, alpha);
+      if (slot.scratch.wild_scores) throw_diverged(alpha);
       slot.words.fetch_add(len, std::memory_order_relaxed);
       slot.kept.fetch_add(kept, std::memory_order_relaxed);
       if (cfg_.compute_loss) slot.loss.store(slot.scratch.loss, std::memory_order_relaxed);
@@ -252,6 +264,7 @@ void Trainer::launch() {
     s->loss.store(0);
     s->scratch.loss = 0;
     s->scratch.examples = 0;
+    s->scratch.wild_scores = 0;
   }
   running_.store(slots_.size());
   try {

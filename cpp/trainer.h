@@ -10,6 +10,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -68,6 +69,11 @@ struct Job {
   }
 };
 
+// Thrown by a worker when the kernels saw wild scores (see kWildScore): the weights blew up.
+struct TrainingDiverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct EpochStats {
   uint64_t words = 0;      // in-vocabulary words read
   uint64_t kept = 0;       // words left after sub-sampling
@@ -122,6 +128,7 @@ class Trainer {
   };
   void worker(size_t tid);
   void run_job(Slot& slot, const Job& job, uint64_t& pending);
+  [[noreturn]] void throw_diverged(float alpha) const;
   void load_hot(Slot& slot) const;
   void tokenize_job(const Job& raw, Job& out, std::string& scratch) const;
   void add_piece(std::string&& text, uint64_t sentence_words);  // a cut piece, to be queued

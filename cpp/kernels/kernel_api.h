@@ -70,12 +70,18 @@ struct KernelModel {
 
 constexpr int kSigmoidTableSize = 1024;
 constexpr float kMaxExp = 6.0f;  // the C tool's MAX_EXP: scores beyond it are clipped
+// A score this large means the weights have blown up (a learning rate far too high, or
+// non-finite weights).  Trained models stay within tens (a 300-d skip-gram at alpha 0.2, 8x the
+// default, reached 2e3); once weights diverge they grow geometrically, so a generous limit
+// costs only a few steps of detection.  Counted, never trained on silently.
+constexpr float kWildScore = 1e6f;
 
 // Per-thread scratch: buffers sized by the trainer, the random state and the loss tally.
 struct KernelScratch {
   uint64_t rng;
   double loss;        // float64 tally of this thread's loss (when compute_loss)
   uint64_t examples;  // (input, output) pairs trained, for the loss average
+  uint64_t wild_scores;  // scores that were NaN, infinite or beyond kWildScore (divergence)
   int32_t* kept;      // capacity: the longest block the trainer hands over
   int32_t* ctx;       // capacity: 2 * window
   int32_t* outputs;   // capacity: negative + 1 + the deepest Huffman path

@@ -79,6 +79,7 @@ std::vector<T> to_vector(py::array_t<T, py::array::c_style | py::array::forcecas
 }  // namespace
 
 void bind_training(py::module_& m) {
+  py::register_exception<TrainingDiverged>(m, "TrainingDivergedError", PyExc_FloatingPointError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);

@@ -1,6 +1,7 @@
 """fastembed: fast, correct word2vec training with a gensim-compatible API."""
 from __future__ import annotations
 
+from ._core import TrainingDivergedError
 from .callbacks import CallbackAny2Vec
 from .corpus import LineSentence, PathLineSentences, Text8Corpus
 from .model import TrainingProgress, Word2Vec
@@ -9,4 +10,4 @@ from .vectors import KeyedVectors
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "Text8Corpus", "PathLineSentences",
-           "CallbackAny2Vec", "TrainingProgress", "__version__"]
+           "CallbackAny2Vec", "TrainingProgress", "TrainingDivergedError", "__version__"]

@@ -618,7 +618,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except (ValueError, KeyError, TypeError, OSError, ImportError) as e:
+    except (ValueError, KeyError, TypeError, OSError, ImportError, ArithmeticError) as e:  # Arithmetic: divergence
         message = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"fastembed {args.command}: error: {message}", file=sys.stderr)
         return EXIT_ERROR

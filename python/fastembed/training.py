@@ -251,6 +251,10 @@ class TrainableModel:
         callbacks = tuple(self.callbacks) + tuple(callbacks or ())
 
         words_per_epoch = self._expected_words(total_examples, total_words)
+        bad = self._first_non_finite()
+        if bad is not None:
+            raise ValueError(f"cannot train: {bad} is not finite (NaN or infinite); training would spread it "
+                             "to every row it touches. Replace or drop the row first")
         trainer = self._trainer(alpha, min_alpha, words_per_epoch * epochs)
         self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha)
         self.epoch_losses = []
@@ -289,6 +293,13 @@ class TrainableModel:
             self._vectors_changed()
             self.train_count += 1
             self.total_train_time += time.perf_counter() - start
+        # An update can overflow a row that no later score reads: the kernels' check misses it.
+        bad = self._first_non_finite()
+        if bad is not None:
+            raise _core.TrainingDivergedError(
+                f"training diverged: {bad} became non-finite at learning rate alpha={alpha:g} "
+                f"(min_alpha={min_alpha:g}); the learning rate is too high for this model and corpus: "
+                "try a smaller alpha, e.g. the default 0.025")
         for cb in callbacks:
             cb.on_train_end(self)
 
@@ -308,6 +319,23 @@ class TrainableModel:
         w = self._weights
         return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
                              self._input_table(), self._lockf())
+
+    def _first_non_finite(self) -> Optional[str]:
+        """Names the first matrix row holding NaN or infinity ("syn0 row 7 (word 'cat')"), or
+        None.  Checked in slices so the temporary stays small."""
+        words = getattr(getattr(self, "wv", None), "index_to_key", ())
+        for name, matrix in self._weights.items():
+            step = max(1, (1 << 22) // max(matrix.shape[1], 1))
+            for s in range(0, len(matrix), step):
+                finite = np.isfinite(matrix[s : s + step]).all(axis=1)
+                if not finite.all():
+                    row = s + int(np.argmin(finite))
+                    what = f" (word {words[row]!r})" if name == "syn0" and row < len(words) else ""
+                    return f"{name} row {row}{what}"
+        lockf = self._lockf()
+        if lockf is not None and not np.isfinite(lockf).all():
+            return f"lock factor {int(np.argmin(np.isfinite(lockf)))}"
+        return None
 
     def _vectors_changed(self) -> None:
         """Training wrote the vectors: drop caches derived from them."""
