@@ -31,39 +31,24 @@ MODES = {
 }
 
 
-@pytest.fixture(scope="module")
-def sentences(sample_words):
-    words = sample_words[:60_000]
-    return [words[i:i + 200] for i in range(0, len(words), 200)]
-
-
-def _with_kernel(kernel, fn):
-    before = _core.active_kernels()
-    _core.set_kernels(kernel)
-    try:
-        return fn()
-    finally:
-        _core.set_kernels(before)
-
-
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("mode", sorted(MODES))
 @pytest.mark.parametrize("alpha, min_alpha", [(1.0, 0.0001), (10.0, 10.0)])
-def test_a_learning_rate_far_too_high_raises_naming_it(kernel, mode, alpha, min_alpha, sentences):
+def test_a_learning_rate_far_too_high_raises_naming_it(kernel, mode, alpha, min_alpha, short_sentences, with_kernels):
     model = Word2Vec(vector_size=24, min_count=2, workers=2, seed=3, alpha=alpha, min_alpha=min_alpha,
                      epochs=3, **MODES[mode])
-    model.build_vocab(sentences)
+    model.build_vocab(short_sentences)
     with pytest.raises(TrainingDivergedError, match=r"learning rate .*alpha="):
-        _with_kernel(kernel, lambda: model.train(sentences, total_examples=model.corpus_count, epochs=3))
+        with_kernels(kernel, lambda: model.train(short_sentences, total_examples=model.corpus_count, epochs=3))
 
 
 @pytest.mark.parametrize("mode", ["sg-ns", "cbow-hs"])
-def test_exact_sigmoid_divergence_raises_instead_of_nan_vectors(mode, sentences):
+def test_exact_sigmoid_divergence_raises_instead_of_nan_vectors(mode, short_sentences, with_kernels):
     model = Word2Vec(vector_size=24, min_count=2, workers=1, seed=3, alpha=5.0, epochs=2,
                      exact_sigmoid=True, **MODES[mode])
-    model.build_vocab(sentences)
+    model.build_vocab(short_sentences)
     with pytest.raises(TrainingDivergedError):
-        model.train(sentences, total_examples=model.corpus_count, epochs=2)
+        model.train(short_sentences, total_examples=model.corpus_count, epochs=2)
 
 
 def test_divergence_is_an_arithmetic_error_subclass():
@@ -73,44 +58,44 @@ def test_divergence_is_an_arithmetic_error_subclass():
 
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_sane_learning_rates_never_trip_the_check(kernel, mode, sentences):
+def test_sane_learning_rates_never_trip_the_check(kernel, mode, short_sentences, with_kernels):
     # alpha 0.1 is 4x the default and higher than anyone trains skip-gram with.
     model = Word2Vec(vector_size=24, min_count=2, workers=2, seed=3, alpha=0.1, epochs=2, **MODES[mode])
-    model.build_vocab(sentences)
-    _with_kernel(kernel, lambda: model.train(sentences, total_examples=model.corpus_count, epochs=2))
+    model.build_vocab(short_sentences)
+    with_kernels(kernel, lambda: model.train(short_sentences, total_examples=model.corpus_count, epochs=2))
     assert np.isfinite(model.wv.vectors).all()
 
 
 @pytest.mark.parametrize("matrix", ["syn0", "syn1neg", "syn1"])
 @pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
-def test_non_finite_weights_are_refused_before_training(matrix, value, sentences):
-    model = Word2Vec(sentences, vector_size=16, min_count=2, workers=1, seed=1, hs=1, negative=5, epochs=1)
+def test_non_finite_weights_are_refused_before_training(matrix, value, short_sentences):
+    model = Word2Vec(short_sentences, vector_size=16, min_count=2, workers=1, seed=1, hs=1, negative=5, epochs=1)
     weights = model._weights[matrix]
     weights[7, 3] = value
     before = {k: v.copy() for k, v in model._weights.items()}
     word = f" (word {model.wv.index_to_key[7]!r})" if matrix == "syn0" else ""
     with pytest.raises(ValueError, match=rf"{matrix} row 7{word.replace('(', '[(]').replace(')', '[)]')} is not finite"):
-        model.train(sentences, total_examples=model.corpus_count, epochs=1)
+        model.train(short_sentences, total_examples=model.corpus_count, epochs=1)
     for k, v in model._weights.items():  # nothing trained
         assert np.array_equal(v, before[k], equal_nan=True)
 
 
-def test_nan_set_through_wv_vectors_is_refused(sentences):
-    model = Word2Vec(sentences, vector_size=16, min_count=2, workers=1, seed=1, epochs=1)
+def test_nan_set_through_wv_vectors_is_refused(short_sentences):
+    model = Word2Vec(short_sentences, vector_size=16, min_count=2, workers=1, seed=1, epochs=1)
     model.wv.vectors[2] = np.nan
     with pytest.raises(ValueError, match="syn0 row 2"):
-        model.train(sentences, total_examples=model.corpus_count, epochs=1)
+        model.train(short_sentences, total_examples=model.corpus_count, epochs=1)
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
 @pytest.mark.parametrize("mode", sorted(MODES))
-def test_kernels_survive_nan_weights_and_report_them(kernel, mode, sentences):
+def test_kernels_survive_nan_weights_and_report_them(kernel, mode, short_sentences, with_kernels):
     """Bypassing train()'s check, NaN rows reach the kernels: no crash (no table index from a
     NaN score), and the trainer reports divergence."""
-    model = Word2Vec(sentences, vector_size=16, min_count=2, workers=2, seed=1, epochs=1, **MODES[mode])
+    model = Word2Vec(short_sentences, vector_size=16, min_count=2, workers=2, seed=1, epochs=1, **MODES[mode])
     for w in model._weights.values():
         w[:20] = np.nan
-    source = corpus_source(sentences, None)
+    source = corpus_source(short_sentences, None)
 
     def run():
         trainer = model._trainer(0.025, 0.0001, model.corpus_total_words)
@@ -119,7 +104,7 @@ def test_kernels_survive_nan_weights_and_report_them(kernel, mode, sentences):
         finally:
             trainer.stop()
     with pytest.raises(TrainingDivergedError):
-        _with_kernel(kernel, run)
+        with_kernels(kernel, run)
 
 
 def test_cli_reports_divergence_without_a_signal(tmp_path, sample_path):
