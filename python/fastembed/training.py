@@ -51,6 +51,7 @@ class TrainingProgress:
     epoch_loss: float = 0.0      #: running loss of the current epoch (compute_loss=True)
     elapsed: float = 0.0         #: seconds since train() started
     eta: float = 0.0             #: estimated seconds left
+    kernel: str = ""             #: the SIMD kernels training runs on ("avx512", "avx2", "scalar")
 
 
 def aligned_matrix(rows: int, cols: int) -> np.ndarray:
@@ -256,7 +257,9 @@ class TrainableModel:
             raise ValueError(f"cannot train: {bad} is not finite (NaN or infinite); training would spread it "
                              "to every row it touches. Replace or drop the row first")
         trainer = self._trainer(alpha, min_alpha, words_per_epoch * epochs)
-        self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha)
+        self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha,
+                                         kernel=trainer.kernel)
+        logger.info("training on the %s kernels", trainer.kernel)
         self.epoch_losses = []
         self.epoch_stats = []
         start = time.perf_counter()
