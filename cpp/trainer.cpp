@@ -24,8 +24,8 @@ constexpr int kHotNodes = 64;
 constexpr int kHotPeriod = 64;
 }  // namespace
 
-Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats)
-    : vocab_(vocab), cfg_(cfg), mats_(mats), kernels_(&active_kernels()) {
+Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats, const KernelSet* kernels)
+    : vocab_(vocab), cfg_(cfg), mats_(mats), kernels_(kernels) {
   const size_t n = vocab.size();
   if (n == 0) throw std::invalid_argument("cannot train: the vocabulary is empty");
   if (!mats.syn0) throw std::invalid_argument("the input matrix is missing");
@@ -41,6 +41,11 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   if (cfg.workers < 1) throw std::invalid_argument("workers must be at least 1");
   if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow)
     throw std::invalid_argument("unknown architecture");
+
+  if (!kernels_) {
+    choice_ = choose_kernels(cfg, mats.stride);
+    kernels_ = choice_.kernels;
+  }
 
   keep_ = keep_thresholds(keep_probabilities(vocab.counts, cfg.sample));
   if (cfg.negative > 0) alias_ = AliasTable(vocab.counts, cfg.ns_exponent);
@@ -131,6 +136,15 @@ double Trainer::alpha() const {
                                         : 0.0;
   progress = std::min(progress, 1.0);
   return cfg_.alpha - (cfg_.alpha - cfg_.min_alpha) * progress;
+}
+
+double Trainer::time_block(const std::vector<int32_t>& words) {
+  if (words.size() > kBlockWords) throw std::invalid_argument("a timed block is at most kBlockWords long");
+  Slot& slot = *slots_[0];
+  if (km_.hot_rows) load_hot(slot);
+  const auto t0 = std::chrono::steady_clock::now();
+  kernels_->train_block(km_, slot.scratch, words.data(), words.size(), static_cast<float>(cfg_.alpha));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 uint64_t Trainer::words_done() const { return global_words_.load(std::memory_order_relaxed); }

@@ -19,6 +19,7 @@
 #include "file_chunks.h"
 #include "huffman.h"
 #include "input_rows.h"
+#include "kernel_choice.h"
 #include "kernels/kernel_api.h"
 #include "sampling.h"
 #include "stream_cutter.h"
@@ -83,7 +84,9 @@ struct EpochStats {
 
 class Trainer {
  public:
-  Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats);
+  // `kernels` null: the pinned kernels, or the ones measured fastest for this shape
+  // (kernel_choice.h).
+  Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats, const KernelSet* kernels = nullptr);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -114,6 +117,11 @@ class Trainer {
   double epoch_loss() const;    // running loss of the current epoch
   double alpha() const;
   const char* kernel_name() const { return kernels_->name; }
+  // The calibration behind an `auto` choice: each candidate's best time, widest first.
+  const std::vector<std::pair<std::string, double>>& kernel_seconds() const { return choice_.seconds; }
+  // Trains one block of words on the calling thread with the first worker's scratch and
+  // returns the seconds it took: the calibration's measurement.
+  double time_block(const std::vector<int32_t>& words);
 
  private:
   struct alignas(64) Slot {
@@ -142,6 +150,7 @@ class Trainer {
   TrainConfig cfg_;
   Matrices mats_;
   const KernelSet* kernels_;
+  KernelChoice choice_;
   std::vector<uint64_t> keep_;
   AliasTable alias_;
   HuffmanTree huffman_;

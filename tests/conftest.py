@@ -50,7 +50,7 @@ def short_sentences(sample_words):
 def with_kernels():
     """``with_kernels(name, fn)``: fn() run with the named SIMD kernels active, then restored."""
     def run(name, fn):
-        before = fastembed._core.active_kernels()
+        before = fastembed._core.kernel_mode()
         fastembed._core.set_kernels(name)
         try:
             return fn()

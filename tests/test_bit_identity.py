@@ -57,7 +57,7 @@ def _digest(model) -> str:
 
 
 def _train(kernel: str, mode: str, corpus, path=None) -> str:
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(kernel)
     try:
         if path is None:

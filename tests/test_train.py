@@ -252,7 +252,7 @@ def test_hs_threads_merge_their_hot_nodes(sample_path):
 
 @pytest.mark.parametrize("name", _core.available_kernels())
 def test_training_with_each_kernel(sample_path, name):
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(name)
     try:
         model = fastembed.Word2Vec(corpus_file=sample_path, vector_size=50, epochs=1, workers=2, sg=1,
@@ -306,7 +306,7 @@ def test_every_kernel_trains_the_same_model(tmp_path, sample_words, sg, hs):
     """One worker, same seed: every SIMD path follows the same arithmetic up to rounding."""
     path = tmp_path / "tiny.txt"
     path.write_text(" ".join(sample_words[:20000]))
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     vectors = {}
     try:
         for name in _core.available_kernels():

@@ -309,7 +309,9 @@ void bind_training(py::module_& m) {
       .def_property_readonly("words_done", [](PyTrainer& t) { return t.trainer->words_done(); })
       .def_property_readonly("alpha", [](PyTrainer& t) { return t.trainer->alpha(); })
       .def_property_readonly("epoch_loss", [](PyTrainer& t) { return t.trainer->epoch_loss(); })
-      .def_property_readonly("kernel", [](PyTrainer& t) { return std::string(t.trainer->kernel_name()); });
+      .def_property_readonly("kernel", [](PyTrainer& t) { return std::string(t.trainer->kernel_name()); })
+      .def_property_readonly("kernel_seconds", [](PyTrainer& t) { return t.trainer->kernel_seconds(); },
+                             "the calibration behind an auto choice: (kernels, best seconds), widest first");
 
   m.def(
       "init_input_vectors",
@@ -323,4 +325,6 @@ void bind_training(py::module_& m) {
   m.def("available_kernels", &available_kernels);
   m.def("active_kernels", [] { return std::string(active_kernels().name); });
   m.def("set_kernels", &set_kernels, py::arg("name"));
+  m.def("kernel_mode", [] { return kernels_pinned() ? std::string(active_kernels().name) : std::string("auto"); },
+        "'auto' (training measures which kernels are fastest) or the pinned kernels' name");
 }

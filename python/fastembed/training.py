@@ -52,6 +52,9 @@ class TrainingProgress:
     elapsed: float = 0.0         #: seconds since train() started
     eta: float = 0.0             #: estimated seconds left
     kernel: str = ""             #: the SIMD kernels training runs on ("avx512", "avx2", "scalar")
+    #: how ``auto`` chose them: each candidate's best time on a calibration block (seconds),
+    #: widest first; empty when FASTEMBED_SIMD or ``_core.set_kernels`` pinned the kernels
+    kernel_seconds: List[Tuple[str, float]] = dataclasses.field(default_factory=list)
 
 
 def aligned_matrix(rows: int, cols: int) -> np.ndarray:
@@ -258,8 +261,11 @@ class TrainableModel:
                              "to every row it touches. Replace or drop the row first")
         trainer = self._trainer(alpha, min_alpha, words_per_epoch * epochs)
         self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha,
-                                         kernel=trainer.kernel)
-        logger.info("training on the %s kernels", trainer.kernel)
+                                         kernel=trainer.kernel, kernel_seconds=list(trainer.kernel_seconds))
+        timings = trainer.kernel_seconds
+        logger.info("training on the %s kernels%s", trainer.kernel,
+                    " (measured fastest: " + ", ".join(f"{k} {1e3 * s:.2f} ms" for k, s in timings) + ")"
+                    if timings else "")
         self.epoch_losses = []
         self.epoch_stats = []
         start = time.perf_counter()

@@ -62,7 +62,7 @@ def corpora(tmp_path_factory):
 
 
 def _train(corpus, source, kernel, **params):
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(kernel)
     try:
         model = fastembed.Word2Vec(min_count=1, epochs=2, workers=2, seed=7, sample=0,
