@@ -91,7 +91,8 @@ class Word2Vec(TrainableModel):
         n, stride = len(self._vocab), padded_stride(self.vector_size)
         return {"syn0": (n, stride),
                 "syn1neg": (n, stride) if self.negative > 0 else None,
-                "syn1": (max(n - 1, 1), stride) if self.hs else None}
+                # gensim's shape: one row per word; the n - 1 inner nodes use the first n - 1
+                "syn1": (n, stride) if self.hs else None}
 
     def _init_weights(self) -> None:
         _core.init_input_vectors(self._weights["syn0"], self._vocab, self.vector_size, self.seed)
@@ -126,15 +127,28 @@ class Word2Vec(TrainableModel):
     def _words_and_counts(self) -> Tuple[list, np.ndarray]:
         return self.wv.index_to_key, np.asarray(self.wv.expandos["count"], dtype=np.int64)
 
+    def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
+        # Files written before syn1 took gensim's shape hold the n - 1 inner nodes only.
+        n = len(self._vocab)
+        if name == "syn1" and n > 1 and matrix.shape[0] == n - 1:
+            return np.vstack([matrix, np.zeros((1, matrix.shape[1]), dtype=matrix.dtype)])
+        return matrix
+
     @property
     def syn1neg(self) -> Optional[np.ndarray]:
-        """Output vectors of negative sampling (padded storage; None without negative sampling)."""
-        return self._weights.get("syn1neg")
+        """Output vectors of negative sampling, ``[len(wv), vector_size]`` as gensim's (None
+        without negative sampling).  A view of the training storage, like ``wv.vectors``: writes
+        reach the model; rows are strided, not C-contiguous (``np.ascontiguousarray`` copies)."""
+        m = self._weights.get("syn1neg")
+        return None if m is None else m[:, : self.vector_size]
 
     @property
     def syn1(self) -> Optional[np.ndarray]:
-        """Inner-node vectors of hierarchical softmax (padded storage; None without hs)."""
-        return self._weights.get("syn1")
+        """Inner-node vectors of hierarchical softmax, ``[len(wv), vector_size]`` as gensim's:
+        node i of the Huffman tree is row i, the last row is unused (None without hs).  A view
+        of the training storage, as :attr:`syn1neg`."""
+        m = self._weights.get("syn1")
+        return None if m is None else m[:, : self.vector_size]
 
     def __repr__(self) -> str:
         n = len(self.wv.index_to_key) if self._vocab is not None else 0

@@ -114,6 +114,10 @@ class TrainableModel:
         """Take a new ``_core.Vocab``: build the keyed vectors' index."""
         raise NotImplementedError
 
+    def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
+        """A matrix as read from a model file, brought to today's shape (older layouts)."""
+        return matrix
+
     def _bind_vectors(self) -> None:
         """Point the public vectors at the (re)allocated input matrix."""
         raise NotImplementedError
@@ -268,6 +272,7 @@ class TrainableModel:
                     if timings else "")
         self.epoch_losses = []
         self.epoch_stats = []
+        self.running_training_loss = 0.0  # gensim's: the loss of this train() call, all epochs
         start = time.perf_counter()
         for cb in callbacks:
             cb.on_train_begin(self)
@@ -282,7 +287,7 @@ class TrainableModel:
                 self.epoch_losses.append(float(stats.loss))
                 self.epoch_stats.append(dict(words=stats.words, kept=stats.kept, loss=stats.loss,
                                              examples=stats.examples, seconds=seconds))
-                self.running_training_loss = float(stats.loss)
+                self.running_training_loss += float(stats.loss)
                 self._update_progress(trainer, start)
                 logger.info("EPOCH %d/%d: %d words (%d kept after sampling) in %.2fs, %.0f words/s%s",
                             epoch + 1, epochs, stats.words, stats.kept, seconds,
@@ -408,9 +413,10 @@ class TrainableModel:
         p.eta = (p.elapsed / p.fraction - p.elapsed) if p.fraction > 0 else float("inf")
 
     def get_latest_training_loss(self) -> float:
-        """The loss summed over the last epoch of the last train() call (``compute_loss=True``);
-        tallied per thread in float64, so it never saturates."""
-        return self.epoch_losses[-1] if self.epoch_losses else 0.0
+        """The loss accumulated over the whole latest train() call, all its epochs, as gensim's
+        (``compute_loss=True``; 0.0 before training).  Tallied per thread in float64, so it
+        never saturates; each epoch's own loss is in :attr:`epoch_losses`."""
+        return float(self.running_training_loss)
 
     # ------------------------------------------------------------------ persistence
     def _words_and_counts(self) -> Tuple[List[str], np.ndarray]:
@@ -478,6 +484,8 @@ class TrainableModel:
         model._vocab = _core.Vocab(words, counts)
         model._set_vocab(model._vocab)
         for name, shape in model._matrix_shapes().items():
+            if name in data:
+                data[name] = model._upgrade_loaded(name, data[name])
             got = data[name].shape if name in data else None
             if got != shape or (name in data and data[name].dtype != np.float32):
                 raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")

@@ -1,0 +1,48 @@
+"""Public matrices and the training loss mean what they mean in gensim 4."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fastembed import Word2Vec
+
+
+@pytest.fixture(scope="module")
+def hs_ns_model(short_sentences):
+    return Word2Vec(short_sentences, vector_size=20, min_count=2, hs=1, negative=5, workers=1, seed=2, epochs=1)
+
+
+def test_output_matrices_have_gensims_shapes(hs_ns_model):
+    m = hs_ns_model
+    n = len(m.wv)
+    assert m.syn1neg.shape == (n, 20) and m.syn1.shape == (n, 20) and m.wv.vectors.shape == (n, 20)
+    scores = m.syn1neg @ m.wv["the"]  # what gensim code does with them
+    assert scores.shape == (n,)
+    assert not m.syn1[-1].any()  # n - 1 inner nodes: the last row is unused, as in gensim
+    assert m.syn1[:-1].any(axis=1).mean() > 0.9
+
+
+def test_output_matrices_are_views_of_the_training_storage(hs_ns_model):
+    m = hs_ns_model
+    assert np.shares_memory(m.syn1neg, m._weights["syn1neg"])
+    assert np.shares_memory(m.syn1, m._weights["syn1"])
+    assert not m.syn1neg.flags["C_CONTIGUOUS"]  # documented: strided rows
+
+
+def test_files_with_the_old_syn1_shape_load(hs_ns_model):
+    m = hs_ns_model
+    old = m._weights["syn1"][:-1]
+    upgraded = m._upgrade_loaded("syn1", old)
+    assert upgraded.shape == m._weights["syn1"].shape
+    assert np.array_equal(upgraded[:-1], old) and not upgraded[-1].any()
+
+
+def test_latest_training_loss_covers_the_whole_train_call():
+    # A tiny corpus: some epochs keep few words, but the call's loss is their sum, never 0.
+    sentences = [["a", "b", "c", "d"], ["b", "c", "a"]] * 3
+    m = Word2Vec(sentences, vector_size=8, min_count=1, epochs=4, compute_loss=True, workers=1, seed=1, sample=0)
+    assert len(m.epoch_losses) == 4
+    assert m.get_latest_training_loss() == pytest.approx(sum(m.epoch_losses), rel=1e-12)
+    assert m.get_latest_training_loss() > 0
+    m.train(sentences, total_examples=len(sentences), epochs=1)  # a new call starts from 0
+    assert m.get_latest_training_loss() == pytest.approx(m.epoch_losses[-1], rel=1e-12)
