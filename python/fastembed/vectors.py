@@ -484,7 +484,9 @@ class KeyedVectors:
         return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
 
     def _cosmul_terms(self, positive: Any, negative: Any) -> Tuple[np.ndarray, int, List[int]]:
-        """Term vectors of most_similar_cosmul: unit vectors of keys, raw vectors as given."""
+        """Term vectors of most_similar_cosmul: unit vectors of keys, raw vectors as given.  A
+        key's unit vector is ``get_vector(key, norm=True)`` (float32, as gensim's), so a key and
+        its unit vector passed as an array give identical scores."""
         pos, neg = _ensure_list(positive), _ensure_list(negative)
         if not pos:
             raise ValueError("cannot compute similarity with no input")
@@ -493,9 +495,8 @@ class KeyedVectors:
             if isinstance(it, np.ndarray):
                 terms.append(self._as_vector(it))
             elif isinstance(it, _KEY_TYPES):
-                row = self.get_index(it)
-                rows.append(row)
-                terms.append(self._unit64(row))
+                rows.append(self.get_index(it))
+                terms.append(self.get_vector(it, norm=True).astype(np.float64))
             else:
                 raise TypeError(f"expected a key or a vector, got {it!r}")
         return np.array(terms, dtype=np.float64), len(pos), rows

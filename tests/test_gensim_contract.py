@@ -46,3 +46,24 @@ def test_latest_training_loss_covers_the_whole_train_call():
     assert m.get_latest_training_loss() > 0
     m.train(sentences, total_examples=len(sentences), epochs=1)  # a new call starts from 0
     assert m.get_latest_training_loss() == pytest.approx(m.epoch_losses[-1], rel=1e-12)
+
+
+def test_cosmul_of_a_key_equals_cosmul_of_its_unit_vector(hs_ns_model):
+    wv = hs_ns_model.wv
+    by_key = wv.most_similar_cosmul("the", negative=["of"], topn=8)
+    by_vector = wv.most_similar_cosmul([wv.get_vector("the", norm=True)], negative=[wv.get_vector("of", norm=True)],
+                                       topn=10)
+    by_vector = [(k, s) for k, s in by_vector if k not in ("the", "of")][:8]  # keys are left out, vectors not
+    assert by_key == by_vector  # identical scores, to the bit
+
+
+def test_cosmul_matches_gensim(hs_ns_model):
+    gensim = pytest.importorskip("gensim")
+    wv = hs_ns_model.wv
+    g = gensim.models.KeyedVectors(wv.vector_size)
+    g.add_vectors(wv.index_to_key, np.ascontiguousarray(wv.vectors))
+    for pos, neg in ((["the"], []), (["king", "woman"], ["man"]), ([wv.get_vector("city", norm=True)], ["of"])):
+        ours = wv.most_similar_cosmul(pos, neg, topn=10)
+        theirs = g.most_similar_cosmul(pos, neg, topn=10)
+        assert [k for k, _ in ours] == [k for k, _ in theirs]
+        np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5)
