@@ -67,3 +67,43 @@ def test_cosmul_matches_gensim(hs_ns_model):
         theirs = g.most_similar_cosmul(pos, neg, topn=10)
         assert [k for k, _ in ours] == [k for k, _ in theirs]
         np.testing.assert_allclose([s for _, s in ours], [s for _, s in theirs], rtol=1e-5)
+
+
+def test_train_needs_a_corpus_size_and_epochs_as_in_gensim(short_sentences):
+    m = Word2Vec(vector_size=8, min_count=2, workers=1)
+    m.build_vocab(short_sentences)
+    with pytest.raises(ValueError, match="total_examples or total_words"):
+        m.train(short_sentences, epochs=1)
+    with pytest.raises(ValueError, match="explicit epochs"):
+        m.train(short_sentences, total_examples=m.corpus_count)
+    m.train(short_sentences, total_examples=m.corpus_count, epochs=1)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Word2Vec(vector_size=8).train([["a"]], total_examples=1, epochs=1),   # no vocabulary yet
+    lambda: Word2Vec([[]], vector_size=8),                                        # empty corpus
+    lambda: Word2Vec([["a", "b"]], vector_size=8, min_count=5),                   # nothing reaches min_count
+])
+def test_no_vocabulary_raises_runtime_error_that_is_also_value_error(make):
+    from fastembed import EmptyVocabularyError
+    with pytest.raises(RuntimeError) as e:
+        make()
+    assert isinstance(e.value, ValueError) and isinstance(e.value, EmptyVocabularyError)
+
+
+def test_gensims_warnings(short_sentences, caplog):
+    m = Word2Vec(vector_size=8, min_count=2, workers=1, hs=1, negative=5, alpha=0.025)
+    m.build_vocab(short_sentences)
+    with caplog.at_level("WARNING", logger="fastembed"):
+        m.train(short_sentences, total_examples=m.corpus_count, epochs=1)
+    assert "Both hierarchical softmax and negative sampling" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="fastembed"):
+        m.train(short_sentences, total_examples=m.corpus_count, epochs=1)  # starts at 0.025 > min_alpha reached
+    assert "Effective 'alpha' higher than previous training cycles" in caplog.text
+    assert m.min_alpha_yet_reached == pytest.approx(m.min_alpha, rel=1e-6)
+
+
+def test_a_str_sentence_is_a_clear_error_not_characters():
+    with pytest.raises(TypeError, match="sentence 0 is a str, not a list of str words"):
+        Word2Vec(["hello world", "hello there"], vector_size=8, min_count=1)

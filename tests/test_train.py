@@ -78,7 +78,7 @@ def test_file_mode_trains_every_word_once_per_epoch(tmp_path, sample_words, chun
     model = fastembed.Word2Vec(vector_size=16, epochs=2, workers=2, min_count=1)
     model._file_chunk_bytes = chunk
     model.build_vocab(corpus_file=str(path))
-    model.train(corpus_file=str(path))
+    model.train(corpus_file=str(path), total_words=model.corpus_total_words, epochs=model.epochs)
     total = model.wv.expandos["count"].sum()
     assert [s["words"] for s in model.epoch_stats] == [total, total]
 
@@ -136,7 +136,7 @@ def test_save_load_round_trip_and_continue(tmp_path, small_path):
     np.testing.assert_array_equal(loaded.syn1, model.syn1)
     assert (loaded.hs, loaded.negative, loaded.vector_size) == (1, 3, 24)
     before = loaded.wv.vectors.copy()
-    loaded.train(corpus_file=small_path, epochs=1)
+    loaded.train(corpus_file=small_path, total_words=loaded.corpus_total_words, epochs=1)
     assert not np.array_equal(before, loaded.wv.vectors)
     assert np.isfinite(loaded.wv.vectors).all()
 
@@ -177,9 +177,9 @@ def test_iterable_exception_reaches_caller_unchanged():
     model = fastembed.Word2Vec(vector_size=8, min_count=1, workers=2)
     model.build_vocab(sentences)
     with pytest.raises(Boom, match="corpus broke"):
-        model.train(Exploding(sentences, 20000))
+        model.train(Exploding(sentences, 20000), total_examples=len(sentences), epochs=1)
     # The library keeps working.
-    model.train(sentences, epochs=1)
+    model.train(sentences, total_examples=len(sentences), epochs=1)
     assert np.isfinite(model.wv.vectors).all()
 
 
@@ -282,7 +282,7 @@ model = fastembed.Word2Vec(min_count=5, workers=2, epochs=1, vector_size=16)
 model.build_vocab({corpus.replace('sentences=', 'corpus_iterable=')})
 print("ready", flush=True)
 try:
-    model.train({corpus.replace('sentences=', 'corpus_iterable=')}, epochs=50)
+    model.train({corpus.replace('sentences=', 'corpus_iterable=')}, total_examples=model.corpus_count, epochs=50)
 except KeyboardInterrupt:
     print("interrupted", time.time(), np.isfinite(model.wv.vectors).all(), flush=True)
 """)
@@ -343,7 +343,7 @@ def test_pickle_round_trip_keeps_training(small_path):
     clone = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(clone.wv.vectors, model.wv.vectors)
     assert clone.wv.index_to_key == model.wv.index_to_key
-    clone.train(corpus_file=small_path, epochs=1)
+    clone.train(corpus_file=small_path, total_words=clone.corpus_total_words, epochs=1)
     assert not np.array_equal(clone.wv.vectors, model.wv.vectors)
     assert np.shares_memory(clone.wv.vectors, clone._weights["syn0"])
 

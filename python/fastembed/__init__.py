@@ -5,9 +5,10 @@ from ._core import TrainingDivergedError
 from .callbacks import CallbackAny2Vec
 from .corpus import LineSentence, PathLineSentences, Text8Corpus
 from .model import TrainingProgress, Word2Vec
+from .training import EmptyVocabularyError
 from .vectors import KeyedVectors
 
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "Text8Corpus", "PathLineSentences",
-           "CallbackAny2Vec", "TrainingProgress", "TrainingDivergedError", "__version__"]
+           "CallbackAny2Vec", "TrainingProgress", "TrainingDivergedError", "EmptyVocabularyError", "__version__"]

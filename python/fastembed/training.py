@@ -33,6 +33,11 @@ logger = logging.getLogger("fastembed")
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+
+class EmptyVocabularyError(RuntimeError, ValueError):
+    """No vocabulary to train: none built yet, an empty corpus, or no word reaching min_count.
+    gensim raises RuntimeError here; it is also a ValueError, as fastembed raised before."""
+
 #: Constructor arguments that are data, not parameters: never saved.
 _NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks"})
 
@@ -131,6 +136,7 @@ class TrainableModel:
         self.effective_min_count = self.min_count
         self.epoch_losses: List[float] = []
         self.running_training_loss = 0.0
+        self.min_alpha_yet_reached = float(self.alpha)  # gensim's: warns when a later call starts higher
         self.progress = TrainingProgress()
         self.train_count = 0
         self.total_train_time = 0.0
@@ -215,11 +221,11 @@ class TrainableModel:
 
     def _finish_vocab(self, counter: Any, seconds: float) -> None:
         if counter.total_words == 0:
-            raise ValueError("the corpus is empty: no words to build a vocabulary from")
+            raise EmptyVocabularyError("the corpus is empty: no words to build a vocabulary from")
         self.effective_min_count = counter.effective_min_count(self.min_count, self.max_final_vocab or 0)
         vocab = counter.finalize(self.min_count, self.max_final_vocab or 0, bool(self.sorted_vocab))
         if len(vocab) == 0:
-            raise ValueError(
+            raise EmptyVocabularyError(
                 f"no word occurs at least min_count={self.effective_min_count} times "
                 f"({counter.num_words} distinct words, {counter.total_words} words in all): "
                 "lower min_count or use a larger corpus")
@@ -240,16 +246,24 @@ class TrainableModel:
               compute_loss: Optional[bool] = None, callbacks: Sequence[Any] = ()) -> None:
         """Train on a corpus (any number of times, e.g. after :meth:`load`).
 
-        The learning rate falls linearly from ``start_alpha`` (default ``alpha``) to
-        ``end_alpha`` (default ``min_alpha``) over all epochs.  ``total_examples`` /
-        ``total_words`` describe the corpus when it is not the one the vocabulary was built
-        from; they only steer that decay.  The GIL is released while the workers run; Ctrl-C
+        As in gensim, ``epochs`` and one of ``total_examples`` / ``total_words`` must be given
+        (``ValueError`` otherwise): they steer the learning rate, which falls linearly from
+        ``start_alpha`` (default ``alpha``) to ``end_alpha`` (default ``min_alpha``) over all
+        epochs.  For the corpus the vocabulary was built from, ``total_examples=model.corpus_count``
+        and ``epochs=model.epochs`` are right.  The GIL is released while the workers run; Ctrl-C
         stops them and raises ``KeyboardInterrupt``, leaving the vectors trained so far.
         """
         source = corpus_source(corpus_iterable, corpus_file)
         if self._vocab is None:
-            raise ValueError("build the vocabulary first: call build_vocab() (or pass a corpus to the constructor)")
-        epochs = self.epochs if epochs is None else V.check_int("epochs", epochs, 1, 1_000_000)
+            raise EmptyVocabularyError("build the vocabulary first: call build_vocab() "
+                                       "(or pass a corpus to the constructor)")
+        if total_examples is None and total_words is None:
+            raise ValueError("you must specify either total_examples or total_words, for proper learning-rate "
+                             "and progress calculations; for the corpus the vocabulary was built from, "
+                             "total_examples=model.corpus_count is right")
+        if epochs is None:
+            raise ValueError("you must specify an explicit epochs count; the usual value is epochs=model.epochs")
+        epochs = V.check_int("epochs", epochs, 1, 1_000_000)
         alpha = self.alpha if start_alpha is None else V.check_float("start_alpha", start_alpha, 0.0, 10.0, low_open=True)
         min_alpha = self.min_alpha if end_alpha is None else V.check_float("end_alpha", end_alpha, 0.0, 10.0)
         if compute_loss is not None:
@@ -257,6 +271,7 @@ class TrainableModel:
         V.check_int("total_examples", total_examples, 0, allow_none=True)
         V.check_int("total_words", total_words, 0, allow_none=True)
         callbacks = tuple(self.callbacks) + tuple(callbacks or ())
+        self._warn_like_gensim(alpha)
 
         words_per_epoch = self._expected_words(total_examples, total_words)
         bad = self._first_non_finite()
@@ -305,6 +320,7 @@ class TrainableModel:
             raise
         finally:
             self._vectors_changed()
+            self.min_alpha_yet_reached = float(trainer.alpha)
             self.train_count += 1
             self.total_train_time += time.perf_counter() - start
         # An update can overflow a row that no later score reads: the kernels' check misses it.
@@ -333,6 +349,15 @@ class TrainableModel:
         w = self._weights
         return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
                              self._input_table(), self._lockf())
+
+    def _warn_like_gensim(self, alpha: float) -> None:
+        """gensim's warnings before training (logged, as gensim logs them)."""
+        if getattr(self, "hs", 0) and getattr(self, "negative", 0):
+            logger.warning("Both hierarchical softmax and negative sampling are activated. This is probably a "
+                           "mistake. You should set either 'hs=0' or 'negative=0' to disable one of them.")
+        reached = getattr(self, "min_alpha_yet_reached", None)
+        if reached is not None and alpha > reached:
+            logger.warning("Effective 'alpha' higher than previous training cycles")
 
     def _first_non_finite(self) -> Optional[str]:
         """Names the first matrix row holding NaN or infinity ("syn0 row 7 (word 'cat')"), or

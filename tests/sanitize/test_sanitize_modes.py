@@ -71,11 +71,11 @@ def _train(corpus, source, kernel, **params):
         if source == "iterable":
             model.build_vocab(corpus_iterable=corpus[source])
             init = model.wv.vectors.copy()
-            model.train(corpus_iterable=corpus[source], total_examples=model.corpus_count)
+            model.train(corpus_iterable=corpus[source], total_examples=model.corpus_count, epochs=model.epochs)
         else:
             model.build_vocab(corpus_file=corpus[source])
             init = model.wv.vectors.copy()
-            model.train(corpus_file=corpus[source])
+            model.train(corpus_file=corpus[source], total_words=model.corpus_total_words, epochs=model.epochs)
     finally:
         _core.set_kernels(before)
     return model, init
