@@ -150,6 +150,20 @@ class Word2Vec(TrainableModel):
         m = self._weights.get("syn1")
         return None if m is None else m[:, : self.vector_size]
 
+    def to_gensim(self) -> Any:
+        """This model as a gensim 4 ``Word2Vec`` (needs gensim): parameters, vocabulary,
+        counts, vectors and output weights (``syn1`` only where both build the same Huffman
+        tree; else it starts at zero, with a warning)."""
+        from . import gensim_compat
+        return gensim_compat.to_gensim(self)
+
+    @classmethod
+    def from_gensim(cls, model: Any) -> "Word2Vec":
+        """A fastembed ``Word2Vec`` from a live gensim 4 one (the same conversion as loading a
+        gensim save)."""
+        from . import gensim_compat
+        return gensim_compat.word2vec_from(model, cls)
+
     def __repr__(self) -> str:
         n = len(self.wv.index_to_key) if self._vocab is not None else 0
         return (f"Word2Vec<vocab={n}, vector_size={self.vector_size}, "

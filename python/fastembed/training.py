@@ -471,14 +471,26 @@ class TrainableModel:
             np.savez(f, **arrays)
 
     @classmethod
-    def load(cls, path: PathLike) -> Any:
-        """Load a model written by :meth:`save`.  A damaged or foreign file raises
-        ``ValueError`` (never a crash, never code execution: the file is not a pickle)."""
+    def load(cls, path: PathLike, mmap: Optional[str] = None) -> Any:
+        """Load a model written by :meth:`save`, or a gensim 4 save (``.model``; read with an
+        unpickler that admits only gensim's and numpy's classes, so no code from the file
+        runs; as in gensim, the file decides what comes back).  A damaged or foreign file
+        raises ``ValueError``.  ``mmap`` ('r', 'r+', 'c') memory-maps the arrays a gensim save
+        keeps beside it; fastembed's own file is one compressed archive, so it is read whole
+        and ``mmap`` raises for it."""
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileNotFoundError(f"model file not found: {path!r}")
         if os.path.isdir(path):
             raise IsADirectoryError(f"expected a model file, got a directory: {path!r}")
+        if mmap not in (None, "r", "r+", "c"):
+            raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}")
+        from . import gensim_compat
+        if gensim_compat.is_pickle(path):
+            return gensim_compat.load_gensim(path, mmap)
+        if mmap is not None:
+            raise ValueError("mmap applies to gensim saves; a fastembed model file is one compressed archive, "
+                             "read whole: load it with mmap=None")
         what = f"{path!r} is not a valid fastembed {cls.__name__} model file"
         try:
             return cls._from_arrays(path)

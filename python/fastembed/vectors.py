@@ -13,6 +13,7 @@ updates in place; after changing vectors in place, set ``norms = None`` to drop 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from numbers import Integral
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -678,7 +679,12 @@ class KeyedVectors:
 
     @classmethod
     def load(cls, fname: str, mmap: Optional[str] = None) -> "KeyedVectors":
-        """Load a :meth:`save`; ``mmap='r'`` memory-maps the vectors read-only."""
+        """Load a :meth:`save`; ``mmap='r'`` memory-maps the vectors read-only.  A gensim 4
+        ``.kv`` / ``.model`` save loads too (read without running code from it; as in gensim,
+        a model file gives the model)."""
+        from . import gensim_compat
+        if os.path.isfile(fname) and gensim_compat.is_pickle(fname):
+            return gensim_compat.load_gensim(fname, mmap)
         return _io.load_native(cls, fname, mmap=mmap)
 
 
