@@ -107,3 +107,21 @@ def test_gensims_warnings(short_sentences, caplog):
 def test_a_str_sentence_is_a_clear_error_not_characters():
     with pytest.raises(TypeError, match="sentence 0 is a str, not a list of str words"):
         Word2Vec(["hello world", "hello there"], vector_size=8, min_count=1)
+
+
+def test_min_count_zero_means_one_as_in_gensim():
+    m = Word2Vec([["a", "b"], ["a"]], vector_size=8, min_count=0, workers=1, epochs=1)
+    assert m.min_count == 1 and sorted(m.wv.index_to_key) == ["a", "b"]
+
+
+def test_batch_words_sets_the_iterable_batches(short_sentences, monkeypatch):
+    from fastembed import _corpus_source, training
+    assert [len(b) for b in _corpus_source.batches([["a"] * 3] * 5, 7)] == [3, 2]  # >= 7 words a batch
+    seen = []
+    real = training.batches
+    monkeypatch.setattr(training, "batches", lambda s, n: (seen.append(n), real(s, n))[1])
+    m = Word2Vec(short_sentences, vector_size=8, min_count=2, workers=1, epochs=1, batch_words=123)
+    assert seen == [123, 123]  # vocabulary scan and the epoch
+    with pytest.raises(ValueError, match="batch_words"):
+        Word2Vec(batch_words=0)
+    assert m.batch_words == 123

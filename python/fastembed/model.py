@@ -50,12 +50,15 @@ class Word2Vec(TrainableModel):
                  epochs: int = 5, sorted_vocab: int = 1, compute_loss: bool = False,
                  callbacks: Sequence[Any] = (), max_final_vocab: Optional[int] = None,
                  shrink_windows: bool = True, shared_negatives: bool = True,
-                 exact_sigmoid: bool = False, unicode_errors: str = "replace") -> None:
+                 exact_sigmoid: bool = False, unicode_errors: str = "replace",
+                 batch_words: int = 10000) -> None:
         self.vector_size = V.check_int("vector_size", vector_size, 1, 100_000)
         self.alpha = V.check_float("alpha", alpha, 0.0, 10.0, low_open=True)
         self.min_alpha = V.check_float("min_alpha", min_alpha, 0.0, 10.0)
         self.window = V.check_int("window", window, 1, 10_000)
-        self.min_count = V.check_int("min_count", min_count, 1)
+        # gensim accepts 0 and treats it as 1: every word seen is kept
+        self.min_count = max(1, V.check_int("min_count", min_count, 0))
+        self.batch_words = V.check_int("batch_words", batch_words, 1, 100_000_000)
         self.max_vocab_size = V.check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
         self.sample = V.check_float("sample", sample, 0.0, 1.0)
         self.seed = V.check_int("seed", seed, 0, 2**64 - 1)

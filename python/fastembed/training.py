@@ -26,7 +26,7 @@ import numpy as np
 from . import _core
 from . import _validate as V
 from ._atomic import atomic_write
-from ._corpus_source import CorpusSource, batches, corpus_source
+from ._corpus_source import BATCH_WORDS, CorpusSource, batches, corpus_source
 from .corpus import read_blocks, read_blocks_with_position
 
 logger = logging.getLogger("fastembed")
@@ -187,7 +187,7 @@ class TrainableModel:
         else:
             offset = 0
             next_log = progress_per
-            for batch in batches(source.sentences):
+            for batch in batches(source.sentences, getattr(self, "batch_words", BATCH_WORDS)):
                 counter.add_sentences(batch, offset)
                 offset += len(batch)
                 if offset >= next_log:
@@ -416,7 +416,7 @@ class TrainableModel:
                     trainer.finish_bytes()
             else:
                 offset = 0
-                for batch in batches(source.sentences):
+                for batch in batches(source.sentences, getattr(self, "batch_words", BATCH_WORDS)):
                     trainer.push_sentences(batch, offset)
                     offset += len(batch)
                     if trainer.stopped:
@@ -510,7 +510,8 @@ class TrainableModel:
             raise ValueError(f"not a fastembed {cls.__name__} model (format marker missing)")
         if params.get("version") != cls._FORMAT_VERSION:
             raise ValueError(f"unsupported model file version {params.get('version')!r}")
-        model = cls(**{k: params[k] for k in cls._param_names()})  # re-validates every parameter
+        # re-validates every parameter; one newer than the file takes its default
+        model = cls(**{k: params[k] for k in cls._param_names() if k in params})
         blob = bytes(data["words"])
         lengths = np.asarray(data["word_lengths"], dtype=np.int64)
         counts = np.asarray(data["counts"], dtype=np.int64)
