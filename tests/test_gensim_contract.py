@@ -125,3 +125,72 @@ def test_batch_words_sets_the_iterable_batches(short_sentences, monkeypatch):
     with pytest.raises(ValueError, match="batch_words"):
         Word2Vec(batch_words=0)
     assert m.batch_words == 123
+
+
+# --- queries gensim code calls, checked against gensim where it is installed --------------
+
+def _gensim_twin(model):
+    gensim = pytest.importorskip("gensim")
+    g = gensim.models.KeyedVectors(model.vector_size)
+    g.add_vectors(model.wv.index_to_key, np.ascontiguousarray(model.wv.vectors))
+    return g
+
+
+def test_relative_cosine_similarity(hs_ns_model):
+    wv = hs_ns_model.wv
+    sims = wv.similar_by_word("king", 10)
+    assert wv.relative_cosine_similarity("king", "president") == pytest.approx(
+        wv.similarity("king", "president") / sum(s for _, s in sims), rel=1e-12)
+    assert wv.relative_cosine_similarity("king", "president", topn=5) == pytest.approx(
+        _gensim_twin(hs_ns_model).relative_cosine_similarity("king", "president", topn=5), rel=1e-5)
+
+
+def test_vectors_for_all(hs_ns_model):
+    wv = hs_ns_model.wv
+    sub = wv.vectors_for_all(["of", "the", "nonexistentword", "of", "king"], copy_vecattrs=True)
+    assert sub.index_to_key == ["of", "the", "king"]
+    assert np.array_equal(sub.vectors, wv[["of", "the", "king"]])
+    assert list(sub.expandos["count"]) == [wv.get_vecattr(k, "count") for k in ("of", "the", "king")]
+    assert "count" not in wv.vectors_for_all(["of"]).expandos
+
+
+def test_predict_output_word(hs_ns_model):
+    m = hs_ns_model
+    got = m.predict_output_word(["king", "of", "nonexistentword"], topn=5)
+    h = m.wv.vectors[[m.wv.get_index("king"), m.wv.get_index("of")]].mean(axis=0)
+    s = (m.syn1neg @ h).astype(np.float64)
+    p = np.exp(s - s.max())
+    p /= p.sum()
+    assert [w for w, _ in got] == [m.wv.index_to_key[i] for i in np.argsort(-p, kind="stable")[:5]]
+    assert [v for _, v in got] == pytest.approx(sorted(p, reverse=True)[:5], rel=1e-9)
+    assert m.predict_output_word(["nonexistentword"]) is None
+    with pytest.raises(RuntimeError, match="negative sampling"):
+        Word2Vec([["a", "b"]] * 5, min_count=1, hs=1, negative=0, vector_size=4, epochs=1).predict_output_word(["a"])
+    gensim = pytest.importorskip("gensim")
+    g = gensim.models.Word2Vec(vector_size=m.vector_size, min_count=1, negative=5, hs=0)
+    g.build_vocab_from_freq({w: int(c) for w, c in zip(m.wv.index_to_key, m.wv.expandos["count"])})
+    g.wv.vectors[:] = m.wv[g.wv.index_to_key]
+    g.syn1neg[:] = m.syn1neg[[m.wv.get_index(w) for w in g.wv.index_to_key]]
+    theirs = g.predict_output_word(["king", "of"], topn=5)
+    assert [w for w, _ in got] == [w for w, _ in theirs]
+    assert [v for _, v in got] == pytest.approx([float(v) for _, v in theirs], rel=1e-4)
+
+
+def test_wmdistance(hs_ns_model):
+    pytest.importorskip("ot")
+    wv = hs_ns_model.wv
+    d1, d2 = ["king", "of", "the", "city"], ["president", "of", "a", "town", "nonexistentword"]
+    got = wv.wmdistance(d1, d2)
+    assert got > 0 and wv.wmdistance(d1, d1) == pytest.approx(0.0, abs=1e-9)
+    assert wv.wmdistance(["king"], ["king"]) == 0.0
+    assert wv.wmdistance(["nonexistentword"], d1) == float("inf")
+    # one word against one: the whole mass moves along their distance
+    u = lambda w: wv.get_vector(w, norm=True).astype(np.float64)
+    assert wv.wmdistance(["king"], ["president"]) == pytest.approx(np.linalg.norm(u("king") - u("president")), rel=1e-9)
+    with pytest.raises(TypeError, match="list of tokens"):
+        wv.wmdistance("king of", d2)
+    try:
+        g = _gensim_twin(hs_ns_model)
+    except pytest.skip.Exception:
+        return
+    assert got == pytest.approx(g.wmdistance(d1, d2), rel=1e-6)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -152,6 +152,29 @@ class Word2Vec(TrainableModel):
         of the training storage, as :attr:`syn1neg`."""
         m = self._weights.get("syn1")
         return None if m is None else m[:, : self.vector_size]
+
+    def predict_output_word(self, context_words_list: Sequence[str], topn: int = 10) -> Optional[List[Tuple[str, float]]]:
+        """The ``topn`` most probable centre words for a context, as gensim: the softmax over
+        ``syn1neg`` of the context vectors' mean (sum with ``cbow_mean=0``).  Needs negative
+        sampling; out-of-vocabulary context words are skipped, and None comes back (logged)
+        when none is left.  The softmax is computed stably (gensim's overflows to NaN)."""
+        if not self.negative:
+            raise RuntimeError("We have currently only implemented predict_output_word for the negative sampling "
+                               "scheme, so you need to have run word2vec with negative > 0 for this to work.")
+        if self._vocab is None:
+            raise RuntimeError("Parameters required for predicting the output words not found.")
+        rows = [self.wv.get_index(w) for w in context_words_list if w in self.wv]
+        if not rows:
+            logger.warning("All the input context words are out-of-vocabulary for the current model.")
+            return None
+        hidden = self.wv.vectors[rows].sum(axis=0)
+        if self.cbow_mean:
+            hidden /= len(rows)
+        scores = (self.syn1neg @ hidden).astype(np.float64)
+        prob = np.exp(scores - scores.max())
+        prob /= prob.sum()
+        top = np.argsort(-prob, kind="stable")[: max(0, int(topn))]
+        return [(self.wv.index_to_key[i], float(prob[i])) for i in top]
 
     def to_gensim(self) -> Any:
         """This model as a gensim 4 ``Word2Vec`` (needs gensim): parameters, vocabulary,
