@@ -43,6 +43,9 @@ KernelChoice calibrate(const KernelSettings& set, int stride) {
   for (size_t i = 0; i < v; ++i) vocab.counts[i] = 10000000 / (i + 1) + 1;  // Zipf, as text is
   TrainConfig cfg;
   static_cast<KernelSettings&>(cfg) = set;
+  // Document models run the word kernels' loops (their tags are a few more inputs).
+  if (cfg.arch == Arch::PvDbow) cfg.arch = Arch::SkipGramShared;
+  if (cfg.arch == Arch::PvDm) cfg.arch = Arch::Cbow;
   cfg.compute_loss = false;
   cfg.workers = 1;
   cfg.sample = 0;  // every word trains: the kernels' work, not the sampler's, is timed

@@ -39,8 +39,12 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   if (!cfg.hs && cfg.negative <= 0) throw std::invalid_argument("either hs or negative must be on");
   if (cfg.window < 1) throw std::invalid_argument("window must be at least 1");
   if (cfg.workers < 1) throw std::invalid_argument("workers must be at least 1");
-  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow)
+  const bool docs = cfg.arch == Arch::PvDbow || cfg.arch == Arch::PvDm;
+  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow && !docs)
     throw std::invalid_argument("unknown architecture");
+  if (docs && (!mats.doc0 || mats.doc_rows == 0))
+    throw std::invalid_argument("a document model needs its tag vectors (doc0)");
+  if (cfg.max_tags < 0) throw std::invalid_argument("max_tags must be >= 0");
 
   if (!kernels_) {
     choice_ = choose_kernels(cfg, mats.stride);
@@ -65,6 +69,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.set.hs = cfg.hs && n >= 2;
   km_.input = mats.input ? mats.input->view() : InputTable{};
   km_.lockf = mats.lockf;
+  km_.doc0 = mats.doc0;
+  km_.doc_lockf = mats.doc_lockf;
   km_.keep_threshold = keep_.data();
   km_.alias_cells = alias_.cells_data();
   km_.vocab_size = static_cast<uint32_t>(n);
@@ -82,7 +88,9 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     for (size_t w = 0; w < n; ++w) max_depth = std::max<size_t>(max_depth, huffman_.depth(w));
   const size_t nout = static_cast<size_t>(std::max(cfg.negative, 0)) + 1 + max_depth;
   const size_t nctx = 2 * static_cast<size_t>(cfg.window);
-  const size_t nin = nctx * static_cast<size_t>(km_.input.max_rows);  // CBOW's flattened rows
+  const size_t ntags = static_cast<size_t>(cfg.max_tags);
+  const size_t nin = nctx * static_cast<size_t>(km_.input.max_rows) + ntags;  // CBOW's flattened rows
+  const size_t nbatch = std::max<size_t>(std::max(nctx, ntags), 1);       // sg_shared's inputs
   const size_t st = static_cast<size_t>(mats.stride);
   // Per-thread random streams: one seed, distinct per thread, independent of anything else.
   uint64_t seeder = cfg.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
@@ -93,9 +101,9 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->outputs = aligned_array<int32_t>(nout);
     s->ahead = aligned_array<int32_t>(static_cast<size_t>(kNegativesAhead) * std::max(cfg.negative, 1));
     s->labels = aligned_array<float>(nout);
-    s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
+    s->err = aligned_array<float>(nbatch * st);
     s->hidden = aligned_array<float>(st);
-    s->scores = aligned_array<float>(nout * std::max<size_t>(nctx, 1));
+    s->scores = aligned_array<float>(nout * nbatch);
     s->coef = aligned_array<float>(std::max(nout, nin));
     s->in_rows = aligned_array<float*>(std::max<size_t>(nin, 1));
     s->in_scale = aligned_array<float>(std::max<size_t>(nin, 1));
@@ -174,7 +182,12 @@ void Trainer::run_job(Slot& slot, const Job& job, uint64_t& pending) {
   const KernelSet& k = *kernels_;
   uint32_t start = 0;
   float alpha = static_cast<float>(this->alpha());
-  for (uint32_t end : job.ends) {
+  const bool tagged = !job.tag_ends.empty();
+  for (size_t si = 0; si < job.ends.size(); ++si) {
+    const uint32_t end = job.ends[si];
+    const uint32_t tag_start = tagged && si ? job.tag_ends[si - 1] : 0;
+    slot.scratch.tags = tagged ? job.tags.data() + tag_start : nullptr;
+    slot.scratch.ntags = tagged ? static_cast<int>(job.tag_ends[si] - tag_start) : 0;
     for (uint32_t b = start; b < end; b += kBlockWords) {
       if (stop_.load(std::memory_order_relaxed)) return;
       const size_t len = std::min<size_t>(kBlockWords, end - b);

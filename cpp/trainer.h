@@ -40,6 +40,7 @@ struct TrainConfig : KernelSettings {
   uint64_t expected_words = 0;
   Utf8Policy utf8 = Utf8Policy::Replace;
   uint64_t file_chunk_bytes = 0;  // 0: chosen from the file size and workers
+  int max_tags = 0;  // document models: the most tags a document has (scratch sizes)
 };
 
 // The model's matrices, owned by the caller; rows are `stride` floats, 64-byte aligned.
@@ -51,6 +52,9 @@ struct Matrices {
   int stride = 0;
   const InputRowTable* input = nullptr;  // null: word t trains input row t
   const float* lockf = nullptr;          // input_rows factors, or null (all 1)
+  float* doc0 = nullptr;                 // document models: doc_rows tag vectors
+  size_t doc_rows = 0;
+  const float* doc_lockf = nullptr;      // doc_rows factors, or null (all 1)
 };
 
 // A batch of sentences of word ids (out-of-vocabulary words already dropped), or raw text
@@ -58,11 +62,17 @@ struct Matrices {
 struct Job {
   std::vector<int32_t> ids;
   std::vector<uint32_t> ends;  // sentence i is ids[ends[i-1] .. ends[i])
+  // Document models: sentence i's tag rows are tags[tag_ends[i-1] .. tag_ends[i]) (empty:
+  // no tags, the word models).
+  std::vector<int32_t> tags;
+  std::vector<uint32_t> tag_ends;
   std::string text;            // raw bytes ending at a word boundary (stream of bytes)
   uint64_t sentence_words = 0;  // words of text's first sentence that came before it
   void clear() {
     ids.clear();
     ends.clear();
+    tags.clear();
+    tag_ends.clear();
     text.clear();
   }
   void end_sentence() {

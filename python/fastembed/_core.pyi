@@ -17,6 +17,8 @@ class Arch(enum.IntEnum):
     SKIPGRAM_SHARED = 0
     SKIPGRAM_PER_PAIR = 1
     CBOW = 2
+    PV_DBOW = 3
+    PV_DM = 4
 
 class KernelSettings:
     arch: Arch
@@ -27,6 +29,8 @@ class KernelSettings:
     cbow_mean: bool
     compute_loss: bool
     exact_sigmoid: bool
+    train_outputs: bool
+    dbow_words: bool
     def __init__(self) -> None: ...
 
 class TrainConfig(KernelSettings):
@@ -39,6 +43,7 @@ class TrainConfig(KernelSettings):
     expected_words: int
     unicode_errors: Utf8Policy
     file_chunk_bytes: int
+    max_tags: int
     def __init__(self) -> None: ...
 
 class EpochStats:
@@ -93,10 +98,14 @@ class Trainer:
     def __init__(self, vocab: Vocab, config: TrainConfig, syn0: npt.NDArray[np.float32],
                  syn1neg: Optional[npt.NDArray[np.float32]], syn1: Optional[npt.NDArray[np.float32]],
                  input_table: Optional[InputRowTable] = None,
-                 lockf: Optional[npt.NDArray[np.float32]] = None) -> None: ...
+                 lockf: Optional[npt.NDArray[np.float32]] = None,
+                 doc0: Optional[npt.NDArray[np.float32]] = None,
+                 doc_lockf: Optional[npt.NDArray[np.float32]] = None) -> None: ...
     def start_file_epoch(self, path: str) -> None: ...
     def start_stream_epoch(self, newline_ends: bool = True, max_sentence_words: int = 0) -> None: ...
     def push_sentences(self, batch: Sequence[Sequence[str]], offset: int = 0) -> None: ...
+    def push_documents(self, batch: Sequence[Sequence[str]], tag_rows: Sequence[Sequence[int]],
+                       offset: int = 0) -> None: ...
     def feed_bytes(self, data: bytes) -> None: ...
     def finish_bytes(self) -> None: ...
     def close_stream(self) -> None: ...
