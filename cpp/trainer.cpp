@@ -13,6 +13,7 @@
 namespace fe {
 
 namespace {
+uint64_t splitmix64_once(uint64_t s) { return splitmix64(s); }
 constexpr size_t kBlockWords = 10000;        // the longest run of words handed to a kernel
 constexpr uint64_t kProgressWords = 10000;   // how often a worker publishes progress
 // Hierarchical softmax, several threads: how many of the heaviest inner nodes each thread
@@ -79,7 +80,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.hs_points = huffman_.points.data();
   km_.sigmoid_table = sigmoid_.data();
   // One thread shares no rows: it trains syn1 directly.
-  km_.hot_rows = km_.set.hs && cfg.workers > 1 ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
+  // (Not when outputs stay fixed: then nothing is written to merge.)
+  km_.hot_rows = km_.set.hs && cfg.workers > 1 && cfg.train_outputs ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
   km_.hot_begin = static_cast<int>(n) - 1 - km_.hot_rows;  // the last inner nodes: the heaviest
   km_.hot_period = kHotPeriod;
 
@@ -146,6 +148,11 @@ double Trainer::alpha() const {
   return cfg_.alpha - (cfg_.alpha - cfg_.min_alpha) * progress;
 }
 
+void Trainer::set_learning_rate(double alpha) {
+  if (!threads_.empty()) throw std::logic_error("set_learning_rate: an epoch is running");
+  cfg_.alpha = cfg_.min_alpha = alpha;
+}
+
 double Trainer::time_block(const std::vector<int32_t>& words) {
   if (words.size() > kBlockWords) throw std::invalid_argument("a timed block is at most kBlockWords long");
   Slot& slot = *slots_[0];
@@ -188,6 +195,10 @@ void Trainer::run_job(Slot& slot, const Job& job, uint64_t& pending) {
     const uint32_t tag_start = tagged && si ? job.tag_ends[si - 1] : 0;
     slot.scratch.tags = tagged ? job.tags.data() + tag_start : nullptr;
     slot.scratch.ntags = tagged ? static_cast<int>(job.tag_ends[si] - tag_start) : 0;
+    if (!job.seeds.empty()) {
+      slot.scratch.rng = splitmix64_once(job.seeds[si]) | 1;
+      slot.scratch.ahead_ready = 0;  // negatives drawn ahead came from the old stream
+    }
     for (uint32_t b = start; b < end; b += kBlockWords) {
       if (stop_.load(std::memory_order_relaxed)) return;
       const size_t len = std::min<size_t>(kBlockWords, end - b);

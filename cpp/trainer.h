@@ -66,6 +66,9 @@ struct Job {
   // no tags, the word models).
   std::vector<int32_t> tags;
   std::vector<uint32_t> tag_ends;
+  // Optional: sentence i restarts the thread's random stream from seeds[i], so its result does
+  // not depend on which thread trains it (inference, where nothing shared is written).
+  std::vector<uint64_t> seeds;
   std::string text;            // raw bytes ending at a word boundary (stream of bytes)
   uint64_t sentence_words = 0;  // words of text's first sentence that came before it
   void clear() {
@@ -73,6 +76,7 @@ struct Job {
     ends.clear();
     tags.clear();
     tag_ends.clear();
+    seeds.clear();
     text.clear();
   }
   void end_sentence() {
@@ -126,6 +130,8 @@ class Trainer {
   uint64_t words_done() const;  // in-vocabulary words processed so far, all epochs
   double epoch_loss() const;    // running loss of the current epoch
   double alpha() const;
+  // Between epochs: train at this constant rate from now on (inference's per-epoch schedule).
+  void set_learning_rate(double alpha);
   const char* kernel_name() const { return kernels_->name; }
   // The calibration behind an `auto` choice: each candidate's best time, widest first.
   const std::vector<std::pair<std::string, double>>& kernel_seconds() const { return choice_.seconds; }

@@ -301,7 +301,7 @@ void bind_training(py::module_& m) {
           py::arg("batch"), py::arg("offset") = 0)
       .def(
           "push_documents",
-          [](PyTrainer& t, py::handle batch, py::handle tag_rows, uint64_t offset) {
+          [](PyTrainer& t, py::handle batch, py::handle tag_rows, uint64_t offset, py::object seeds) {
             // Documents: token lists, and per document its rows of doc0.  A document none of
             // whose words is in the vocabulary trains nothing and is left out with its tags.
             Trainer& tr = *t.trainer;
@@ -330,13 +330,16 @@ void bind_training(py::module_& m) {
                       job.tags.push_back(static_cast<int32_t>(row));
                     }
                     job.tag_ends.push_back(static_cast<uint32_t>(job.tags.size()));
+                    if (!seeds.is_none())
+                      job.seeds.push_back(py::reinterpret_borrow<py::sequence>(seeds)[doc].cast<uint64_t>());
                   }
                   ++doc;
                 });
             if (job.ids.empty()) return;
             t.retry([&] { return tr.push(job, 0.1); });
           },
-          py::arg("batch"), py::arg("tag_rows"), py::arg("offset") = 0)
+          py::arg("batch"), py::arg("tag_rows"), py::arg("offset") = 0, py::arg("seeds") = py::none())
+      .def("set_learning_rate", [](PyTrainer& t, double alpha) { t.trainer->set_learning_rate(alpha); })
       .def("feed_bytes",
            [](PyTrainer& t, py::bytes data) {
              std::string_view v = data;

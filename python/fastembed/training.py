@@ -119,6 +119,30 @@ class TrainableModel:
         """Take a new ``_core.Vocab``: build the keyed vectors' index."""
         raise NotImplementedError
 
+    def _extra_params(self) -> Dict[str, Any]:
+        """JSON-able state a subclass saves beside its parameters (e.g. document tags)."""
+        return {}
+
+    def _restore_extra(self, params: Dict[str, Any]) -> None:
+        """Takes back :meth:`_extra_params` on load, before the vocabulary is set."""
+
+    def _document_matrix(self) -> Tuple[Optional[np.ndarray], Optional[np.ndarray]]:
+        """Document models: the tag vectors the kernels train (padded rows) and their lock
+        factors; (None, None) for word models."""
+        return None, None
+
+    def _batches(self, corpus: Iterable[Any]) -> Iterable[List[Any]]:
+        """The iterable corpus in batches for the workers."""
+        return batches(corpus, getattr(self, "batch_words", BATCH_WORDS))
+
+    def _count_batch(self, counter: Any, batch: List[Any], offset: int) -> None:
+        """The vocabulary scan of one batch."""
+        counter.add_sentences(batch, offset)
+
+    def _push_batch(self, trainer: Any, batch: List[Any], offset: int) -> None:
+        """Hands one batch to the workers."""
+        trainer.push_sentences(batch, offset)
+
     def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
         """A matrix as read from a model file, brought to today's shape (older layouts)."""
         return matrix
@@ -187,8 +211,8 @@ class TrainableModel:
         else:
             offset = 0
             next_log = progress_per
-            for batch in batches(source.sentences, getattr(self, "batch_words", BATCH_WORDS)):
-                counter.add_sentences(batch, offset)
+            for batch in self._batches(source.sentences):
+                self._count_batch(counter, batch, offset)
                 offset += len(batch)
                 if offset >= next_log:
                     logger.info("PROGRESS: at sentence #%d, %d words, %d word types",
@@ -347,8 +371,9 @@ class TrainableModel:
         config.unicode_errors = self._utf8_policy()
         config.file_chunk_bytes = self._file_chunk_bytes
         w = self._weights
+        doc0, doc_lockf = self._document_matrix()
         return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
-                             self._input_table(), self._lockf())
+                             self._input_table(), self._lockf(), doc0, doc_lockf)
 
     def _warn_like_gensim(self, alpha: float) -> None:
         """gensim's warnings before training (logged, as gensim logs them)."""
@@ -416,8 +441,8 @@ class TrainableModel:
                     trainer.finish_bytes()
             else:
                 offset = 0
-                for batch in batches(source.sentences, getattr(self, "batch_words", BATCH_WORDS)):
-                    trainer.push_sentences(batch, offset)
+                for batch in self._batches(source.sentences):
+                    self._push_batch(trainer, batch, offset)
                     offset += len(batch)
                     if trainer.stopped:
                         break
@@ -457,7 +482,8 @@ class TrainableModel:
         params = self._params()
         params.update(format=self._FORMAT, version=self._FORMAT_VERSION, corpus_count=self.corpus_count,
                       corpus_total_words=self.corpus_total_words, epoch_losses=self.epoch_losses,
-                      train_count=self.train_count, effective_min_count=self.effective_min_count)
+                      train_count=self.train_count, effective_min_count=self.effective_min_count,
+                      **self._extra_params())
         words, counts = self._words_and_counts()
         encoded = [w.encode("utf-8", errors="surrogatepass") for w in words]
         arrays = {
@@ -520,6 +546,7 @@ class TrainableModel:
         ends = np.cumsum(lengths).tolist()
         words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends, lengths.tolist())]
         model._vocab = _core.Vocab(words, counts)
+        model._restore_extra(params)
         model._set_vocab(model._vocab)
         for name, shape in model._matrix_shapes().items():
             if name in data:
