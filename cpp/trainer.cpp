@@ -148,6 +148,21 @@ double Trainer::alpha() const {
   return cfg_.alpha - (cfg_.alpha - cfg_.min_alpha) * progress;
 }
 
+void Trainer::count_chunk_lines() {
+  // chunk_lines_[c]: the newlines before chunk c's first byte.  One sequential pass, once per
+  // epoch of a document model (a few tens of milliseconds per 100 MB).
+  chunk_lines_.assign(chunks_->count() + 1, 0);
+  ChunkReader reader(chunks_->path());
+  std::string buf;
+  uint64_t lines = 0;
+  for (uint64_t c = 0; c < chunks_->count(); ++c) {
+    chunk_lines_[c] = lines;
+    reader.read_range(chunks_->begin(c), chunks_->end(c), buf);
+    for (char ch : buf) lines += ch == '\n';
+  }
+  chunk_lines_[chunks_->count()] = lines;
+}
+
 void Trainer::set_learning_rate(double alpha) {
   if (!threads_.empty()) throw std::logic_error("set_learning_rate: an epoch is running");
   cfg_.alpha = cfg_.min_alpha = alpha;
@@ -254,16 +269,43 @@ void Trainer::worker(size_t tid) {
         if (stop_.load(std::memory_order_relaxed)) break;
         const uint64_t c = next_chunk_.fetch_add(1);
         if (c >= chunks_->count()) break;
-        reader.read(*chunks_, c, buf);
+        uint64_t start = 0;
+        reader.read(*chunks_, c, buf, &start);
         job.clear();
-        tokenize(
-            buf.data(), buf.data() + buf.size(), true,
-            [&](std::string_view w, bool high) {
-              int32_t id = lookup(w, high, scratch);
-              if (id >= 0) job.ids.push_back(id);
-            },
-            [&] { job.end_sentence(); });
-        job.end_sentence();
+        if (km_.doc0) {
+          // Document models: a line is a document, its tag row its line number (counted
+          // from the newlines before this piece; see start_file_epoch).
+          uint64_t line = chunk_lines_[c];
+          if (start + 1 == chunks_->begin(c) && !buf.empty() && buf[0] == '\n') --line;
+          auto end_document = [&] {
+            const size_t before = job.ends.size();
+            job.end_sentence();
+            if (job.ends.size() == before) return;
+            if (line >= mats_.doc_rows) throw std::invalid_argument("the corpus file has more lines than document vectors");
+            job.tags.push_back(static_cast<int32_t>(line));
+            job.tag_ends.push_back(static_cast<uint32_t>(job.tags.size()));
+          };
+          tokenize(
+              buf.data(), buf.data() + buf.size(), true,
+              [&](std::string_view w, bool high) {
+                int32_t id = lookup(w, high, scratch);
+                if (id >= 0) job.ids.push_back(id);
+              },
+              [&] {
+                end_document();
+                ++line;
+              });
+          end_document();
+        } else {
+          tokenize(
+              buf.data(), buf.data() + buf.size(), true,
+              [&](std::string_view w, bool high) {
+                int32_t id = lookup(w, high, scratch);
+                if (id >= 0) job.ids.push_back(id);
+              },
+              [&] { job.end_sentence(); });
+          job.end_sentence();
+        }
         run_job(slot, job, pending);
       }
     } else {
@@ -324,6 +366,7 @@ void Trainer::start_file_epoch(const std::string& path) {
     chunk = std::clamp<uint64_t>(probe.file_size() / (static_cast<uint64_t>(cfg_.workers) * 64), 1 << 16, 1 << 20);
   }
   chunks_ = std::make_unique<FileChunks>(path, chunk);
+  if (km_.doc0) count_chunk_lines();
   next_chunk_.store(0);
   launch();
 }

@@ -151,6 +151,7 @@ class Trainer {
     KernelScratch scratch{};
   };
   void worker(size_t tid);
+  void count_chunk_lines();
   void run_job(Slot& slot, const Job& job, uint64_t& pending);
   [[noreturn]] void throw_diverged(float alpha) const;
   void load_hot(Slot& slot) const;
@@ -186,6 +187,7 @@ class Trainer {
   // File mode.
   std::unique_ptr<FileChunks> chunks_;
   std::atomic<uint64_t> next_chunk_{0};
+  std::vector<uint64_t> chunk_lines_;  // document models: newlines before each chunk
   // Stream mode.
   std::mutex q_mu_;
   std::condition_variable q_not_empty_, q_not_full_;

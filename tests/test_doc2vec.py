@@ -203,3 +203,35 @@ def test_empty_documents_and_settings_that_would_do_nothing():
         Doc2Vec(dm=1, dbow_words=1)
     with pytest.raises(TypeError, match="not a list of str words"):
         m.infer_vector("a b")
+
+
+@pytest.mark.parametrize("chunk_bytes", [0, 97])  # default ranges, or lines cut across many small ranges
+def test_corpus_file_trains_every_line_once_with_its_line_number(tmp_path, documents, chunk_bytes):
+    docs = documents[:300]
+    lines = [" ".join(d.words) for d in docs]
+    lines[5] = ""  # an empty document keeps its row, untrained
+    path = tmp_path / "docs.txt"
+    path.write_text("\n".join(lines) + "\n")
+    m = Doc2Vec(dm=0, vector_size=24, min_count=2, epochs=20, workers=2, seed=3)
+    m._file_chunk_bytes = chunk_bytes
+    m.build_vocab(corpus_file=str(path))
+    assert m.dv.index_to_key == list(range(300)) and m.corpus_count == 300
+    start = m.dv.vectors.copy()
+    m.train(corpus_file=str(path), total_words=m.corpus_total_words, epochs=m.epochs)
+    in_vocab = sum(w in m.wv for line in lines for w in line.split())
+    assert [s["words"] for s in m.epoch_stats] == [in_vocab] * 20  # gensim's corpus_file mode skips some (#2757)
+    moved = (m.dv.vectors != start).any(axis=1)
+    assert moved.sum() == 299 and not moved[5]
+    # each line's vector belongs to that line: inference finds it
+    inferred = m.infer_vectors([lines[i].split() for i in range(40) if i != 5])
+    found = sum(m.dv.most_similar([v], topn=1)[0][0] == i for i, v in zip([i for i in range(40) if i != 5], inferred))
+    assert found >= 36
+
+
+def test_corpus_file_must_be_plain(tmp_path):
+    import gzip
+    path = tmp_path / "docs.txt.gz"
+    with gzip.open(path, "wt") as f:
+        f.write("a b c\n")
+    with pytest.raises(ValueError, match="must be plain text"):
+        Doc2Vec(corpus_file=str(path), min_count=1)

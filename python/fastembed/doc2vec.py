@@ -50,6 +50,19 @@ class TaggedLineDocument:
                 yield TaggedDocument(line.split(), [number])
 
 
+def _count_lines(path: str) -> int:
+    """Lines of a text file, a last line without its newline included."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(1 << 20)
+            if not block:
+                break
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
 def _check_document(doc: Any, position: int) -> Tuple[Sequence[str], Sequence[Tag]]:
     words = getattr(doc, "words", None)
     tags = getattr(doc, "tags", None)
@@ -80,7 +93,8 @@ class Doc2Vec(TrainableModel):
 
     _FORMAT = "fastembed-doc2vec"
 
-    def __init__(self, documents: Optional[Iterable[TaggedDocument]] = None, dm: int = 1,
+    def __init__(self, documents: Optional[Iterable[TaggedDocument]] = None, corpus_file: Optional[PathLike] = None,
+                 dm: int = 1,
                  vector_size: int = 100, window: int = 5, alpha: float = 0.025, min_alpha: float = 0.0001,
                  min_count: int = 5, max_vocab_size: Optional[int] = None, sample: float = 1e-3, seed: int = 1,
                  workers: int = 3, epochs: int = 10, hs: int = 0, negative: int = 5, ns_exponent: float = 0.75,
@@ -126,9 +140,29 @@ class Doc2Vec(TrainableModel):
         self._scan_tags: Optional[Dict[Tag, int]] = None
         self._max_tags = 1
         self._init_state()
-        if documents is not None:
-            self.build_vocab(documents)
-            self.train(documents, total_examples=self.corpus_count, epochs=self.epochs)
+        if documents is not None or corpus_file is not None:
+            self.build_vocab(documents, corpus_file=corpus_file)
+            self.train(documents, corpus_file=corpus_file, total_examples=self.corpus_count,
+                       total_words=self.corpus_total_words, epochs=self.epochs)
+
+    def build_vocab(self, corpus_iterable: Optional[Iterable[TaggedDocument]] = None,
+                    corpus_file: Optional[PathLike] = None, progress_per: int = 10000) -> None:
+        """Scan the documents: the words (as ``Word2Vec.build_vocab``) and the tags.  With
+        ``corpus_file`` (a plain text file, one document a line) a document's tag is its line
+        number from 0, and the C++ workers read the file in byte ranges as ``Word2Vec`` does:
+        every line trains once per epoch, the empty ones included (they have no words)."""
+        if corpus_file is not None:
+            from ._compression import is_compressed
+            path = os.fspath(corpus_file)
+            if os.path.isfile(path) and is_compressed(path):
+                raise ValueError(f"{path!r} is compressed: Doc2Vec's corpus_file is read in byte ranges and must "
+                                 "be plain text; decompress it or pass TaggedLineDocument(path) as documents")
+            if os.path.isfile(path):
+                self._scan_tags = {i: i for i in range(_count_lines(path))}
+                self._max_tags = 1
+        super().build_vocab(corpus_iterable, corpus_file, progress_per)
+        if corpus_file is not None:
+            self.corpus_count = len(self._tags)  # documents, empty lines included
 
     # -------------------------------------------------------------- the model's parts
     @property
