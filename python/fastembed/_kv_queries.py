@@ -43,6 +43,71 @@ class GensimQueriesMixin:
                         out.expandos[attr] = np.asarray(values)[rows].copy()
         return out
 
+    def embed_documents(self, docs: Sequence[Any], method: str = "mean", sif_a: float = 1e-3,
+                        principal_component: Any = None) -> np.ndarray:
+        """Vectors for documents from the word vectors: ``[len(docs), vector_size]`` float32.
+
+        Each document is a list of words or a str (split on whitespace as ``str.split()``).
+        ``method="mean"``: the mean of its words' vectors.  ``method="sif"`` (Arora, Liang & Ma
+        2017): the mean weighted by ``a / (a + p(w))``, ``p(w)`` the word's share of the counts
+        in ``expandos["count"]`` and ``a = sif_a``, then the projection on the first principal
+        component removed: the one fitted on these documents (:meth:`sif_principal_component`),
+        or ``principal_component`` if given (fit on training documents, apply to new ones).
+        Words without a vector are skipped; a document with none gets a zero row.  The averaging
+        runs in C++ with the GIL released."""
+        if method not in ("mean", "sif"):
+            raise ValueError(f"method must be 'mean' or 'sif', got {method!r}")
+        if isinstance(docs, (str, bytes)):
+            raise TypeError("docs must be a list of documents (each a list of words or a str), not one str")
+        docs = list(docs)
+        if method == "mean":
+            if principal_component is not None:
+                raise ValueError("principal_component applies to method='sif'")
+            return self._mean_embeddings(docs, None)
+        x = self._mean_embeddings(docs, self._sif_weights(sif_a))
+        u = self._principal(x) if principal_component is None else self._check_component(principal_component)
+        if u is not None:
+            x -= np.outer(x.astype(np.float64) @ u, u).astype(np.float32)
+        return x
+
+    def sif_principal_component(self, docs: Sequence[Any], sif_a: float = 1e-3) -> np.ndarray:
+        """The first principal component (a unit float64 vector, no centring, as Arora et al.)
+        of the documents' SIF-weighted means: what ``embed_documents(method="sif")`` removes."""
+        u = self._principal(self._mean_embeddings(list(docs), self._sif_weights(sif_a)))
+        return np.zeros(self.vector_size) if u is None else u  # type: ignore[attr-defined]
+
+    def _mean_embeddings(self, docs: list, weights: Any) -> np.ndarray:
+        from . import _core
+        vectors = self.vectors  # type: ignore[attr-defined]
+        if len(vectors) == 0:
+            return np.zeros((len(docs), self.vector_size), dtype=np.float32)  # type: ignore[attr-defined]
+        rows = np.ascontiguousarray(vectors) if vectors.strides[1] != 4 else vectors
+        return _core.mean_embeddings(rows, self.key_to_index, docs, weights)  # type: ignore[attr-defined]
+
+    def _sif_weights(self, a: float) -> np.ndarray:
+        if not (isinstance(a, (int, float)) and np.isfinite(a) and a > 0):
+            raise ValueError(f"sif_a must be a positive number, got {a!r}")
+        counts = self.expandos.get("count")  # type: ignore[attr-defined]
+        if counts is None or len(counts) != len(self) or not np.asarray(counts).sum() > 0:  # type: ignore[arg-type]
+            raise ValueError("method='sif' needs word counts in expandos['count'] (a trained model's wv, a native "
+                             "save, or a word2vec file loaded with its vocabulary file)")
+        p = np.asarray(counts, dtype=np.float64) / float(np.asarray(counts, dtype=np.float64).sum())
+        return (a / (a + p)).astype(np.float32)
+
+    @staticmethod
+    def _principal(x: np.ndarray) -> Any:
+        if not len(x) or not np.abs(x).sum() > 0:
+            return None
+        _, _, vt = np.linalg.svd(x.astype(np.float64), full_matrices=False)
+        return vt[0]
+
+    def _check_component(self, u: Any) -> np.ndarray:
+        u = np.asarray(u, dtype=np.float64)
+        if u.shape != (self.vector_size,) or not np.isfinite(u).all():  # type: ignore[attr-defined]
+            raise ValueError(f"principal_component must be a finite vector of size {self.vector_size}")  # type: ignore[attr-defined]
+        n = np.linalg.norm(u)
+        return u / n if n > 0 else u
+
     def wmdistance(self, document1: Sequence[Any], document2: Sequence[Any], norm: bool = True) -> float:
         """Word Mover's Distance (Kusner et al. 2015) between two token lists, as gensim: the
         earth mover's distance between their normalised bags of words, moving mass along the
