@@ -235,3 +235,26 @@ def test_corpus_file_must_be_plain(tmp_path):
         f.write("a b c\n")
     with pytest.raises(ValueError, match="must be plain text"):
         Doc2Vec(corpus_file=str(path), min_count=1)
+
+
+def test_cli_doc2vec_and_embed(tmp_path, documents):
+    import subprocess
+    import sys
+    docs = tmp_path / "docs.txt"
+    docs.write_text("\n".join(" ".join(d.words) for d in documents[:200]) + "\n")
+    out, model = tmp_path / "dv.txt", tmp_path / "d2v.model"
+    r = subprocess.run([sys.executable, "-m", "fastembed", "doc2vec", "-train", str(docs), "-output", str(out),
+                        "-save-model", str(model), "-dm", "0", "-size", "16", "-iter", "5", "-min-count", "2",
+                        "-threads", "2", "-q"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    dv = fastembed.KeyedVectors.load_word2vec_format(str(out))
+    assert dv.index_to_key == [str(i) for i in range(200)] and dv.vector_size == 16
+    assert np.allclose(dv.vectors, Doc2Vec.load(str(model)).dv.vectors, atol=1e-5)
+    npy = tmp_path / "emb.npy"
+    r = subprocess.run([sys.executable, "-m", "fastembed", "embed", str(model), str(docs), "-o", str(npy),
+                        "--method", "sif", "-q"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    x = np.load(npy)
+    wv = Doc2Vec.load(str(model)).wv
+    assert x.shape == (200, 16)
+    np.testing.assert_allclose(x, wv.embed_documents(docs.read_text().splitlines(), method="sif"), rtol=1e-5, atol=1e-6)

@@ -533,11 +533,22 @@ def load_vectors(path: str) -> Any:
         magic = f.read(16)
     if magic.startswith(_NATIVE_MAGIC):
         return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
-    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
+    if magic.startswith(b"PK"):  # a model's save: a numpy .npz (zip) archive
+        from .doc2vec import Doc2Vec
         from .model import Word2Vec
-        return Word2Vec.load(path).wv
+        cls = Doc2Vec if _model_format(path) == Doc2Vec._FORMAT else Word2Vec
+        return cls.load(path).wv
     raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
                      "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
+
+
+def _model_format(path: str) -> Optional[str]:
+    """The format marker of a model save (only its small parameters member is read)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return json.loads(bytes(z["params"]).decode("utf-8")).get("format")
+    except Exception:  # not ours, or damaged: the model loader says what is wrong
+        return None
 
 
 def read_vocab_file(path: str) -> Dict[str, int]:
