@@ -14,6 +14,7 @@ import numpy as np
 
 from . import _core
 from . import _validate as V
+from .lock_factors import factors_for_training
 from .training import TrainableModel, TrainingProgress, padded_stride
 from .vectors import KeyedVectors
 
@@ -95,10 +96,16 @@ class Word2Vec(TrainableModel):
         return {"syn0": (n, stride),
                 "syn1neg": (n, stride) if self.negative > 0 else None,
                 # gensim's shape: one row per word; the n - 1 inner nodes use the first n - 1
-                "syn1": (n, stride) if self.hs else None}
+                "syn1": (n, stride) if self.hs else None,
+                "lockf": (n,)}
 
     def _init_weights(self) -> None:
         _core.init_input_vectors(self._weights["syn0"], self._vocab, self.vector_size, self.seed)
+        self._weights["lockf"][:] = 1.0
+
+    def _lockf(self) -> Optional[np.ndarray]:
+        return factors_for_training(self)
+
 
     def _kernel_settings(self, config: Any) -> None:
         if not self.sg:
@@ -123,6 +130,7 @@ class Word2Vec(TrainableModel):
 
     def _bind_vectors(self) -> None:
         self.wv.vectors = self._weights["syn0"][:, : self.vector_size]
+        self.wv.vectors_lockf = self._weights["lockf"]
 
     def _vectors_changed(self) -> None:
         self.wv.norms = None  # cached unit vectors are stale
@@ -130,9 +138,11 @@ class Word2Vec(TrainableModel):
     def _words_and_counts(self) -> Tuple[list, np.ndarray]:
         return self.wv.index_to_key, np.asarray(self.wv.expandos["count"], dtype=np.int64)
 
-    def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
-        # Files written before syn1 took gensim's shape hold the n - 1 inner nodes only.
+    def _upgrade_loaded(self, name: str, matrix: Optional[np.ndarray]) -> Optional[np.ndarray]:
         n = len(self._vocab)
+        if matrix is None:  # files written before lock factors existed: every row trains
+            return np.ones(n, dtype=np.float32) if name == "lockf" else None
+        # Files written before syn1 took gensim's shape hold the n - 1 inner nodes only.
         if name == "syn1" and n > 1 and matrix.shape[0] == n - 1:
             return np.vstack([matrix, np.zeros((1, matrix.shape[1]), dtype=matrix.dtype)])
         return matrix

@@ -62,11 +62,14 @@ class TrainingProgress:
     kernel_seconds: List[Tuple[str, float]] = dataclasses.field(default_factory=list)
 
 
-def aligned_matrix(rows: int, cols: int) -> np.ndarray:
-    """A zeroed float32 [rows, cols] matrix whose data starts on a 64-byte boundary."""
-    buf = np.zeros(rows * cols + 16, dtype=np.float32)
+def aligned_matrix(rows: int, cols: Optional[int] = None) -> np.ndarray:
+    """A zeroed float32 [rows, cols] matrix (or [rows] vector without ``cols``) whose data
+    starts on a 64-byte boundary."""
+    size = rows * (1 if cols is None else cols)
+    buf = np.zeros(size + 16, dtype=np.float32)
     offset = (-buf.ctypes.data % 64) // 4
-    return buf[offset : offset + rows * cols].reshape(rows, cols)
+    flat = buf[offset : offset + size]
+    return flat if cols is None else flat.reshape(rows, cols)
 
 
 def copy_aligned(a: np.ndarray) -> np.ndarray:
@@ -96,7 +99,8 @@ class TrainableModel:
     # ------------------------------------------------------------------ subclass hooks
     def _matrix_shapes(self) -> Dict[str, Optional[Tuple[int, int]]]:
         """Each matrix's padded shape for the current vocabulary; None where the settings
-        leave it out.  ``syn0`` (the input side) is always there."""
+        leave it out.  ``syn0`` (the input side) is always there.  A one-element shape
+        ``(rows,)`` is a per-row vector (e.g. ``lockf``), saved and loaded the same way."""
         raise NotImplementedError
 
     def _init_weights(self) -> None:
@@ -114,6 +118,7 @@ class TrainableModel:
     def _lockf(self) -> Optional[np.ndarray]:
         """Per input row learning-rate factors (float32, 1 = train, 0 = frozen), or None."""
         return None
+
 
     def _set_vocab(self, vocab: Any) -> None:
         """Take a new ``_core.Vocab``: build the keyed vectors' index."""
@@ -143,8 +148,9 @@ class TrainableModel:
         """Hands one batch to the workers."""
         trainer.push_sentences(batch, offset)
 
-    def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
-        """A matrix as read from a model file, brought to today's shape (older layouts)."""
+    def _upgrade_loaded(self, name: str, matrix: Optional[np.ndarray]) -> Optional[np.ndarray]:
+        """A matrix as read from a model file (None: the file lacks it), brought to today's
+        shape (older layouts); None leaves it missing (the file is refused)."""
         return matrix
 
     def _bind_vectors(self) -> None:
@@ -389,6 +395,7 @@ class TrainableModel:
         None.  Checked in slices so the temporary stays small."""
         words = getattr(getattr(self, "wv", None), "index_to_key", ())
         for name, matrix in self._weights.items():
+            matrix = matrix.reshape(len(matrix), -1)  # per-row vectors as one-column matrices
             step = max(1, (1 << 22) // max(matrix.shape[1], 1))
             for s in range(0, len(matrix), step):
                 finite = np.isfinite(matrix[s : s + step]).all(axis=1)
@@ -549,8 +556,9 @@ class TrainableModel:
         model._restore_extra(params)
         model._set_vocab(model._vocab)
         for name, shape in model._matrix_shapes().items():
-            if name in data:
-                data[name] = model._upgrade_loaded(name, data[name])
+            upgraded = model._upgrade_loaded(name, data.get(name))
+            if upgraded is not None:
+                data[name] = upgraded
             got = data[name].shape if name in data else None
             if got != shape or (name in data and data[name].dtype != np.float32):
                 raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
