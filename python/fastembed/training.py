@@ -40,7 +40,8 @@ class EmptyVocabularyError(RuntimeError, ValueError):
     gensim raises RuntimeError here; it is also a ValueError, as fastembed raised before."""
 
 #: Constructor arguments that are data, not parameters: never saved.
-_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks"})
+_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks",
+                         "init_vectors", "init_vocab", "lockf"})  # one-time start from pretrained vectors
 
 
 @dataclasses.dataclass

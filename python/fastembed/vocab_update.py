@@ -25,7 +25,7 @@ gensim's semantics, with its known gaps filled:
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, List, Optional, Sequence
 
 import numpy as np
 
@@ -59,12 +59,26 @@ def update_vocab(model: Any, counter: Any, seconds: float) -> None:
             new_words.append(word)
             new_counts.append(count)
             retained += count
+    append_words(model, new_words, new_counts, counts)
+    model.corpus_count = int(counter.sentences)
+    model.corpus_total_words = int(counter.total_words)
+    model.corpus_retained_words = retained
+    logger.info("vocabulary update: %d new words (min_count=%d) appended to %d, %d of %d words of the new "
+                "corpus in the vocabulary, %d sentences, %.2fs", len(new_words), min_count,
+                len(model.wv) - len(new_words), retained, counter.total_words, counter.sentences, seconds)
+
+
+def append_words(model: Any, words: List[str], counts: Sequence[int],
+                 old_counts: Optional[np.ndarray] = None) -> None:
+    """Append ``words`` (not in the vocabulary) with ``counts``, giving the existing words
+    ``old_counts`` (default: unchanged), and grow the matrices: old rows keep every bit, new
+    rows start as at creation."""
     model._lockf()  # adopts (and checks) an array the user assigned to wv.vectors_lockf
-    old_counts = model._vocab.counts()
+    before = model._vocab.counts()
+    merged = np.concatenate([before if old_counts is None else np.asarray(old_counts, dtype=np.int64),
+                             np.asarray(counts, dtype=np.int64)])
     old_weights = model._weights
-    words = list(model.wv.index_to_key) + new_words
-    merged = np.concatenate([counts, np.asarray(new_counts, dtype=np.int64)])
-    vocab = _core.Vocab(words, merged)
+    vocab = _core.Vocab(list(model.wv.index_to_key) + list(words), merged)
     model._vocab = vocab
     model._set_vocab(vocab)
     model._reset_weights()  # every row as at creation: seeded input rows, zero outputs, factors 1
@@ -73,21 +87,15 @@ def update_vocab(model: Any, counter: Any, seconds: float) -> None:
         if new is None:
             continue
         if name == "syn1":
-            if _same_tree(old_counts, merged):
+            if _same_tree(before, merged):
                 new[...] = old
-            else:
-                logger.warning("build_vocab(update=True): the new counts change the hierarchical-softmax "
+            elif old.any():  # an untrained syn1 (all zero) loses nothing
+                logger.warning("growing the vocabulary changes the hierarchical-softmax "
                                "Huffman tree, so the inner-node vectors (syn1) restart at zero; the input "
                                "vectors%s are kept", " and syn1neg" if "syn1neg" in old_weights else "")
             continue
         new[: len(old)] = old
     model._bind_vectors()
-    model.corpus_count = int(counter.sentences)
-    model.corpus_total_words = int(counter.total_words)
-    model.corpus_retained_words = retained
-    logger.info("vocabulary update: %d new words (min_count=%d) appended to %d, %d of %d words of the new "
-                "corpus in the vocabulary, %d sentences, %.2fs", len(new_words), min_count,
-                len(words) - len(new_words), retained, counter.total_words, counter.sentences, seconds)
 
 
 def _same_tree(old_counts: np.ndarray, new_counts: np.ndarray) -> bool:
