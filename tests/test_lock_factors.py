@@ -10,13 +10,10 @@ import pytest
 
 from fastembed import Word2Vec
 
-MODES = {
-    "sg-ns": dict(sg=1, hs=0, negative=5),
-    "sg-ns-pair": dict(sg=1, hs=0, negative=5, shared_negatives=False),
-    "sg-hs": dict(sg=1, hs=1, negative=0),
-    "cbow-ns": dict(sg=0, hs=0, negative=5),
-    "cbow-hs": dict(sg=0, hs=1, negative=0),
-}
+#: sg/cbow x ns/hs, and skip-gram's per-pair updates.
+MODES = {f"{arch}-{out}": dict(sg=int(arch == "sg"), hs=int(out == "hs"), negative=5 if out == "ns" else 0)
+         for arch in ("sg", "cbow") for out in ("ns", "hs")}
+MODES["sg-ns-pair"] = dict(MODES["sg-ns"], shared_negatives=False)
 
 
 @pytest.fixture(scope="module")
