@@ -9,7 +9,11 @@
 3. ``reference`` R: the same training from scratch on G' and D together.
 4. ``fastembed-adapt``: ``Word2Vec(corpus_file=D, init_vectors=FILE, init_vocab="union",
    lockf=L)`` from each file with L = 1 (nothing locked) and L = 0 (pretrained rows locked).
-5. ``gensim-adapt``: gensim 4.4's way from the ``.vec`` file: ``build_vocab(D)``, the pretrained
+5. ``fastembed-continue``: the saved pretrained *model* (``Word2Vec.save``, output layer
+   included), ``build_vocab(D, update=True)``, the old rows' lock factors set to L, ``train(D)``:
+   what ``fastembed adapt MODEL`` does. A vectors file holds no output layer, so adapting
+   from one starts it at zero.
+6. ``gensim-adapt``: gensim 4.4's way from the ``.vec`` file: ``build_vocab(D)``, the pretrained
    words added with ``build_vocab_from_freq(..., update=True)`` (count = min_count, the least
    that survives), the full-length ``vectors_lockf`` workaround of gensim issue #3094,
    ``intersect_word2vec_format(lockf=L)``, then ``train(D)`` (iterable ``LineSentence``: its
@@ -142,7 +146,7 @@ def analogy_scores(words: Sequence[str], vectors: Any, meta: Dict[str, Any]) -> 
 # ------------------------------------------------------------------------------ one run
 def _paths(meta: Dict[str, Any], seed: int) -> Dict[str, str]:
     base = _corpus.CACHE_DIR / f"adapt-select{meta['select_seed']}-seed{seed}"
-    return {"vec": str(base) + "-pre.vec", "glove": str(base) + "-pre.glove.txt"}
+    return {"vec": str(base) + "-pre.vec", "glove": str(base) + "-pre.glove.txt", "model": str(base) + "-pre.model"}
 
 
 def run_one(spec: Dict[str, Any]) -> Dict[str, Any]:
@@ -151,7 +155,7 @@ def run_one(spec: Dict[str, Any]) -> Dict[str, Any]:
     paths = _paths(meta, seed)
     settings = dict(SETTINGS, workers=workers, seed=seed)
     record: Dict[str, Any] = dict(kind=kind, seed=seed, workers=workers, **{k: spec[k] for k in ("file", "lockf") if k in spec})
-    if kind in ("pretrain", "reference", "fastembed-adapt"):
+    if kind in ("pretrain", "reference", "fastembed-adapt", "fastembed-continue"):
         import fastembed
 
         record["tool"] = "fastembed"
@@ -159,6 +163,14 @@ def run_one(spec: Dict[str, Any]) -> Dict[str, Any]:
         if kind == "fastembed-adapt":
             model = fastembed.Word2Vec(corpus_file=meta["d_path"], epochs=spec["epochs"], init_vectors=paths[spec["file"]],
                                        init_vocab="union", lockf=spec["lockf"], **settings)
+        elif kind == "fastembed-continue":
+            model = fastembed.Word2Vec.load(paths["model"])
+            model.workers, model.epochs = workers, spec["epochs"]
+            old = len(model.wv)
+            model.build_vocab(corpus_file=meta["d_path"], update=True)
+            model.wv.vectors_lockf[:old] = spec["lockf"]
+            model.train(corpus_file=meta["d_path"], total_examples=model.corpus_count,
+                        total_words=model.corpus_total_words, epochs=model.epochs)
         else:
             corpus = meta["g_path"] if kind == "pretrain" else meta["full_path"]
             model = fastembed.Word2Vec(corpus_file=corpus, epochs=3, **settings)
@@ -166,6 +178,7 @@ def run_one(spec: Dict[str, Any]) -> Dict[str, Any]:
         if kind == "pretrain":
             model.wv.save_word2vec_format(paths["vec"])
             model.wv.save_word2vec_format(paths["glove"], write_header=False)
+            model.save(paths["model"])
         words, vectors = model.wv.index_to_key, model.wv.vectors
         record["version"] = fastembed.__version__
     else:
@@ -202,7 +215,7 @@ def _spawn(spec: Dict[str, Any]) -> Dict[str, Any]:
 def label(r: Dict[str, Any]) -> str:
     if r["kind"] in ("pretrain", "reference"):
         return r["kind"]
-    return f"{r['tool']} {r['file']} lockf={r['lockf']:g}"
+    return f"{r['tool']} {r.get('file', 'model')} lockf={r['lockf']:g}"
 
 
 def summary(path: str) -> None:
@@ -263,9 +276,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     common = dict(meta=meta_path, workers=args.threads, epochs=args.adapt_epochs)
     for seed in (int(s) for s in args.seeds.split(",")):
         specs = [dict(common, kind="pretrain", seed=seed), dict(common, kind="reference", seed=seed)]
-        for lockf in (1.0, 0.0):
-            specs += [dict(common, kind="fastembed-adapt", seed=seed, file=f, lockf=lockf) for f in ("vec", "glove")]
-            if not args.skip_gensim:
+        for lockf in (1.0, 0.25, 0.0):
+            files = ("vec", "glove") if lockf in (0.0, 1.0) else ("vec",)
+            specs += [dict(common, kind="fastembed-adapt", seed=seed, file=f, lockf=lockf) for f in files]
+            specs.append(dict(common, kind="fastembed-continue", seed=seed, lockf=lockf))
+            if not args.skip_gensim and lockf in (0.0, 1.0):
                 specs.append(dict(common, kind="gensim-adapt", seed=seed, lockf=lockf))
         for spec in specs:
             record = _spawn(spec)
