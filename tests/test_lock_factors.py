@@ -156,3 +156,16 @@ def test_damaged_lock_factors_in_a_file_are_refused(tmp_path, short_sentences):
         np.savez(f, **arrays)
     with pytest.raises(ValueError, match="matrix lockf has shape"):
         Word2Vec.load(path)
+
+
+def test_lock_factors_cross_to_gensim_and_back(short_sentences):
+    pytest.importorskip("gensim")
+    model = _model("sg-ns", short_sentences[:50])
+    model.wv.vectors_lockf[::2] = 0.0
+    g = model.to_gensim()
+    order = [model.wv.key_to_index[w] for w in g.wv.index_to_key]
+    assert g.wv.vectors_lockf.tolist() == model.wv.vectors_lockf[order].tolist()  # full length: gensim honours it
+    back = Word2Vec.from_gensim(g)
+    assert back.wv.vectors_lockf.tolist() == g.wv.vectors_lockf.tolist()
+    g.wv.vectors_lockf = np.ones(1, dtype=np.float32)  # gensim's default: one factor for all
+    assert (Word2Vec.from_gensim(g).wv.vectors_lockf == 1).all()

@@ -36,7 +36,9 @@ logger = logging.getLogger("fastembed")
 
 def require_vocab(model: Any) -> None:
     if model._vocab is None:
-        raise ValueError("build_vocab(update=True) grows an existing vocabulary, but the model has none: "
+        from .training import EmptyVocabularyError  # a RuntimeError, as gensim raises, and a ValueError
+
+        raise EmptyVocabularyError("build_vocab(update=True) grows an existing vocabulary, but the model has none: "
                          "call build_vocab() without update first (or load a trained model)")
 
 
