@@ -257,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--adapt-epochs", type=int, default=5, help="epochs over D when adapting")
     p.add_argument("--skip-gensim", action="store_true")
+    p.add_argument("--lockf", default="1,0.25,0", help="lock factors of the pretrained rows (gensim: 1 and 0 only)")
+    p.add_argument("--only-adapt", action="store_true", help="reuse the pretrained files of earlier runs")
     p.add_argument("--out", default=None, help="also append the JSON lines to this file")
     p.add_argument("--summary", default=None, metavar="FILE", help="print the table of a results file and stop")
     p.add_argument("--run-one", default=None, help=argparse.SUPPRESS)
@@ -275,8 +277,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     out = open(args.out, "a") if args.out else None
     common = dict(meta=meta_path, workers=args.threads, epochs=args.adapt_epochs)
     for seed in (int(s) for s in args.seeds.split(",")):
-        specs = [dict(common, kind="pretrain", seed=seed), dict(common, kind="reference", seed=seed)]
-        for lockf in (1.0, 0.25, 0.0):
+        specs = [] if args.only_adapt else [dict(common, kind="pretrain", seed=seed),
+                                            dict(common, kind="reference", seed=seed)]
+        for lockf in (float(x) for x in args.lockf.split(",")):
             files = ("vec", "glove") if lockf in (0.0, 1.0) else ("vec",)
             specs += [dict(common, kind="fastembed-adapt", seed=seed, file=f, lockf=lockf) for f in files]
             specs.append(dict(common, kind="fastembed-continue", seed=seed, lockf=lockf))
