@@ -164,3 +164,14 @@ def test_continued_training_of_a_saved_model(tmp_path):
     again = Word2Vec.load(path)
     assert again.corpus_retained_words == loaded.corpus_retained_words
     assert again.wv.index_to_key == loaded.wv.index_to_key
+
+
+def test_document_models_refuse_an_update():
+    from fastembed import Doc2Vec
+    from fastembed.doc2vec import TaggedDocument
+
+    docs = [TaggedDocument(s, [i]) for i, s in enumerate(OLD)]
+    model = Doc2Vec(docs, vector_size=8, min_count=1, epochs=1, workers=1)
+    with pytest.raises(NotImplementedError, match="document models"):
+        model.build_vocab_from_freq({"apple": 3}, update=True)
+    model.build_vocab(docs, progress_per=5)  # a fresh scan still works (progress_per is not taken for update)

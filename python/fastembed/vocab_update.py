@@ -35,6 +35,9 @@ logger = logging.getLogger("fastembed")
 
 
 def require_vocab(model: Any) -> None:
+    if model._vocab is not None and model._document_matrix()[0] is not None:
+        raise NotImplementedError("build_vocab(update=True) grows word models; document models (Doc2Vec) "
+                                  "cannot grow their vocabulary yet")
     if model._vocab is None:
         from .training import EmptyVocabularyError  # a RuntimeError, as gensim raises, and a ValueError
 
