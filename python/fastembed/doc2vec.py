@@ -160,7 +160,7 @@ class Doc2Vec(TrainableModel):
             if os.path.isfile(path):
                 self._scan_tags = {i: i for i in range(_count_lines(path))}
                 self._max_tags = 1
-        super().build_vocab(corpus_iterable, corpus_file, progress_per)
+        super().build_vocab(corpus_iterable, corpus_file, progress_per=progress_per)
         if corpus_file is not None:
             self.corpus_count = len(self._tags)  # documents, empty lines included
 

@@ -193,6 +193,11 @@ def word2vec_from(obj: Any, cls: Any) -> Any:
         if shape is None:
             continue
         m = aligned_matrix(*shape)
+        if name == "lockf":  # gensim keeps one factor (its default) or, as #3094's workaround, one per word
+            lf = vars(wv).get("vectors_lockf") if hasattr(wv, "__dict__") else None
+            m[:] = lf if isinstance(lf, np.ndarray) and lf.shape == shape else 1.0
+            weights[name] = m
+            continue
         src = sources.get(name)
         if isinstance(src, np.ndarray) and src.ndim == 2 and src.shape[1] == dim and len(src) >= shape[0] - 1:
             if name == "syn1" and not _same_huffman_tree(kv):
@@ -247,6 +252,9 @@ def to_gensim(model: Any) -> Any:
             g.syn1[:] = model.syn1
         else:
             logger.warning("gensim's Huffman tree differs from fastembed's: the gensim model's syn1 starts at zero")
+    lockf = model.wv.vectors_lockf
+    if not (lockf == 1.0).all():  # gensim honours a full-length array (its #3094 workaround)
+        g.wv.vectors_lockf = np.ascontiguousarray(lockf[order])
     for k in ("corpus_count", "corpus_total_words", "train_count", "total_train_time"):
         setattr(g, k, getattr(model, k))
     g.wv.norms = None

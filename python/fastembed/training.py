@@ -28,6 +28,7 @@ from . import _validate as V
 from ._atomic import atomic_write
 from ._corpus_source import BATCH_WORDS, CorpusSource, batches, corpus_source
 from .corpus import read_blocks, read_blocks_with_position
+from .vocab_update import require_vocab, update_vocab
 
 logger = logging.getLogger("fastembed")
 
@@ -39,7 +40,8 @@ class EmptyVocabularyError(RuntimeError, ValueError):
     gensim raises RuntimeError here; it is also a ValueError, as fastembed raised before."""
 
 #: Constructor arguments that are data, not parameters: never saved.
-_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks"})
+_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks",
+                         "init_vectors", "init_vocab", "lockf"})  # one-time start from pretrained vectors
 
 
 @dataclasses.dataclass
@@ -62,11 +64,14 @@ class TrainingProgress:
     kernel_seconds: List[Tuple[str, float]] = dataclasses.field(default_factory=list)
 
 
-def aligned_matrix(rows: int, cols: int) -> np.ndarray:
-    """A zeroed float32 [rows, cols] matrix whose data starts on a 64-byte boundary."""
-    buf = np.zeros(rows * cols + 16, dtype=np.float32)
+def aligned_matrix(rows: int, cols: Optional[int] = None) -> np.ndarray:
+    """A zeroed float32 [rows, cols] matrix (or [rows] vector without ``cols``) whose data
+    starts on a 64-byte boundary."""
+    size = rows * (1 if cols is None else cols)
+    buf = np.zeros(size + 16, dtype=np.float32)
     offset = (-buf.ctypes.data % 64) // 4
-    return buf[offset : offset + rows * cols].reshape(rows, cols)
+    flat = buf[offset : offset + size]
+    return flat if cols is None else flat.reshape(rows, cols)
 
 
 def copy_aligned(a: np.ndarray) -> np.ndarray:
@@ -96,7 +101,8 @@ class TrainableModel:
     # ------------------------------------------------------------------ subclass hooks
     def _matrix_shapes(self) -> Dict[str, Optional[Tuple[int, int]]]:
         """Each matrix's padded shape for the current vocabulary; None where the settings
-        leave it out.  ``syn0`` (the input side) is always there."""
+        leave it out.  ``syn0`` (the input side) is always there.  A one-element shape
+        ``(rows,)`` is a per-row vector (e.g. ``lockf``), saved and loaded the same way."""
         raise NotImplementedError
 
     def _init_weights(self) -> None:
@@ -114,6 +120,7 @@ class TrainableModel:
     def _lockf(self) -> Optional[np.ndarray]:
         """Per input row learning-rate factors (float32, 1 = train, 0 = frozen), or None."""
         return None
+
 
     def _set_vocab(self, vocab: Any) -> None:
         """Take a new ``_core.Vocab``: build the keyed vectors' index."""
@@ -143,8 +150,9 @@ class TrainableModel:
         """Hands one batch to the workers."""
         trainer.push_sentences(batch, offset)
 
-    def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
-        """A matrix as read from a model file, brought to today's shape (older layouts)."""
+    def _upgrade_loaded(self, name: str, matrix: Optional[np.ndarray]) -> Optional[np.ndarray]:
+        """A matrix as read from a model file (None: the file lacks it), brought to today's
+        shape (older layouts); None leaves it missing (the file is refused)."""
         return matrix
 
     def _bind_vectors(self) -> None:
@@ -157,6 +165,7 @@ class TrainableModel:
         self._vocab: Optional[Any] = None
         self.corpus_count = 0
         self.corpus_total_words = 0
+        self.corpus_retained_words = 0  # in-vocabulary words of that corpus (0: the vocabulary's total)
         self.effective_min_count = self.min_count
         self.epoch_losses: List[float] = []
         self.running_training_loss = 0.0
@@ -183,15 +192,22 @@ class TrainableModel:
 
     # ----------------------------------------------------------------- vocabulary
     def build_vocab(self, corpus_iterable: Optional[Iterable[Sequence[str]]] = None,
-                    corpus_file: Optional[PathLike] = None, progress_per: int = 10000) -> None:
+                    corpus_file: Optional[PathLike] = None, update: bool = False,
+                    progress_per: int = 10000) -> None:
         """Count the corpus's words, keep those seen ``min_count`` times (raised to fit
         ``max_final_vocab``), sort them by count and set up the model's matrices.
+
+        ``update=True`` grows the existing vocabulary instead (continued training, domain
+        adaptation): see :func:`fastembed.vocab_update.update_vocab`.
 
         A plain (uncompressed) ``corpus_file`` is counted by ``workers`` threads over byte
         ranges, with exactly the single-threaded result (words, first-seen order, counts,
         sentences), unless ``max_vocab_size`` is set: its pruning depends on word order."""
         source = corpus_source(corpus_iterable, corpus_file)
         V.check_int("progress_per", progress_per, 1)
+        update = bool(V.check_flag("update", update))
+        if update:
+            require_vocab(self)
         plan = source.stream
         counter = _core.CorpusCounter(self.max_vocab_size or 0, self._utf8_policy(),
                                       plan.newline_ends if plan else True, plan.max_words if plan else 0)
@@ -218,11 +234,19 @@ class TrainableModel:
                     logger.info("PROGRESS: at sentence #%d, %d words, %d word types",
                                 offset, counter.total_words, counter.num_words)
                     next_log = offset + progress_per
-        self._finish_vocab(counter, time.perf_counter() - start)
+        if update:
+            update_vocab(self, counter, time.perf_counter() - start)
+        else:
+            self._finish_vocab(counter, time.perf_counter() - start)
 
-    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None) -> None:
+    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None,
+                              update: bool = False) -> None:
         """Build the vocabulary from a ``{word: count}`` mapping (e.g. a word2vec ``-read-vocab``
-        file) instead of a corpus; ``min_count`` and ``max_final_vocab`` still apply."""
+        file) instead of a corpus; ``min_count`` and ``max_final_vocab`` still apply.
+        ``update=True`` merges it into the existing vocabulary, as :meth:`build_vocab` does."""
+        update = bool(V.check_flag("update", update))
+        if update:
+            require_vocab(self)
         if not isinstance(word_freq, dict):
             raise TypeError(f"word_freq must be a dict of word -> count, got {type(word_freq).__name__}")
         counter = _core.CorpusCounter(self.max_vocab_size or 0, self._utf8_policy())
@@ -232,7 +256,10 @@ class TrainableModel:
             V.check_int(f"word_freq[{word!r}]", count, 0)
             if count:
                 counter.add_count(word, int(count))
-        self._finish_vocab(counter, 0.0)
+        if update:
+            update_vocab(self, counter, 0.0)
+        else:
+            self._finish_vocab(counter, 0.0)
         if corpus_count is not None:
             self.corpus_count = V.check_int("corpus_count", corpus_count, 0)
 
@@ -255,6 +282,7 @@ class TrainableModel:
                 "lower min_count or use a larger corpus")
         self.corpus_count = int(counter.sentences)
         self.corpus_total_words = int(counter.total_words)
+        self.corpus_retained_words = int(vocab.total())
         self._vocab = vocab
         self._set_vocab(vocab)
         self._reset_weights()
@@ -389,6 +417,7 @@ class TrainableModel:
         None.  Checked in slices so the temporary stays small."""
         words = getattr(getattr(self, "wv", None), "index_to_key", ())
         for name, matrix in self._weights.items():
+            matrix = matrix.reshape(len(matrix), -1)  # per-row vectors as one-column matrices
             step = max(1, (1 << 22) // max(matrix.shape[1], 1))
             for s in range(0, len(matrix), step):
                 finite = np.isfinite(matrix[s : s + step]).all(axis=1)
@@ -406,7 +435,7 @@ class TrainableModel:
 
     def _expected_words(self, total_examples: Optional[int], total_words: Optional[int]) -> int:
         """In-vocabulary words per epoch, which the learning-rate decay is measured in."""
-        retained = int(self._vocab.total())
+        retained = int(self.corpus_retained_words or self._vocab.total())
         if total_words is not None and self.corpus_total_words:
             return max(1, round(total_words * retained / self.corpus_total_words))
         if total_examples is not None and self.corpus_count:
@@ -482,6 +511,7 @@ class TrainableModel:
         params = self._params()
         params.update(format=self._FORMAT, version=self._FORMAT_VERSION, corpus_count=self.corpus_count,
                       corpus_total_words=self.corpus_total_words, epoch_losses=self.epoch_losses,
+                      corpus_retained_words=self.corpus_retained_words,
                       train_count=self.train_count, effective_min_count=self.effective_min_count,
                       **self._extra_params())
         words, counts = self._words_and_counts()
@@ -549,13 +579,15 @@ class TrainableModel:
         model._restore_extra(params)
         model._set_vocab(model._vocab)
         for name, shape in model._matrix_shapes().items():
-            if name in data:
-                data[name] = model._upgrade_loaded(name, data[name])
+            upgraded = model._upgrade_loaded(name, data.get(name))
+            if upgraded is not None:
+                data[name] = upgraded
             got = data[name].shape if name in data else None
             if got != shape or (name in data and data[name].dtype != np.float32):
                 raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
         model.corpus_count = int(params["corpus_count"])
         model.corpus_total_words = int(params["corpus_total_words"])
+        model.corpus_retained_words = int(params.get("corpus_retained_words", 0))  # absent in older files
         model.epoch_losses = [float(x) for x in params["epoch_losses"]]
         model.train_count = int(params["train_count"])
         model.effective_min_count = int(params["effective_min_count"])

@@ -674,6 +674,16 @@ class KeyedVectors(GensimQueriesMixin):
         return _io.load_word2vec_format(cls, fname, binary=binary, limit=limit, unicode_errors=unicode_errors,
                                         no_header=no_header, encoding=encoding, fvocab=fvocab)
 
+    def intersect_word2vec_format(self, fname: str, lockf: float = 0.0, binary: bool = False,
+                                  encoding: str = "utf8", unicode_errors: str = "strict",
+                                  no_header: bool = False) -> int:
+        """gensim's: overwrite the vectors of the words the file shares with these vectors and
+        set their ``vectors_lockf`` to ``lockf`` (0: frozen in further training).  A repeated
+        word, NaN/inf values or another vector size raise ``ValueError``.  Returns the number of
+        words overwritten (see :mod:`fastembed.adapt`)."""
+        from .adapt import intersect_word2vec_format
+        return intersect_word2vec_format(self, fname, lockf, binary, encoding, unicode_errors, no_header)
+
     def save(self, fname: str) -> None:
         """Save to ``fname`` (keys) and ``fname.vectors.npy`` (vectors), atomically."""
         _io.save_native(self, fname)
