@@ -35,8 +35,12 @@ Vocab finalize_vocab(const WordCounter& counter, const VocabFilter& f) {
   const auto& counts = counter.counts();
   const uint64_t mc = effective_min_count(counts, f);
   std::vector<size_t> order;
-  for (size_t i = 0; i < counts.size(); ++i)
-    if (counts[i] >= mc) order.push_back(i);
+  if (f.rules && f.rules->size() != counts.size())
+    throw std::invalid_argument("trim rule verdicts do not match the counted words");
+  for (size_t i = 0; i < counts.size(); ++i) {
+    const int8_t r = f.rules ? (*f.rules)[i] : 0;
+    if (r == 2 || (r != 1 && counts[i] >= mc)) order.push_back(i);
+  }
   if (f.sorted)
     std::stable_sort(order.begin(), order.end(),
                      [&](size_t a, size_t b) { return counts[a] > counts[b]; });

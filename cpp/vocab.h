@@ -63,6 +63,9 @@ struct VocabFilter {
   uint64_t min_count = 5;
   uint64_t max_final_vocab = 0;  // 0: no cap
   bool sorted = true;            // descending count, ties in first-seen order
+  // A trim rule's verdicts, one per counted word (gensim's RULE_DEFAULT 0: by min_count,
+  // RULE_DISCARD 1, RULE_KEEP 2); null: min_count alone.
+  const std::vector<int8_t>* rules = nullptr;
 };
 
 // The min_count actually applied: raised so that at most max_final_vocab words survive

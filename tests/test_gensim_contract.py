@@ -194,3 +194,32 @@ def test_wmdistance(hs_ns_model):
     except pytest.skip.Exception:
         return
     assert got == pytest.approx(g.wmdistance(d1, d2), rel=1e-6)
+
+
+def test_trim_rule_as_gensim(tmp_path):
+    from fastembed import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
+    sentences = [["keep", "the", "a", "rare"], ["the", "a", "b"], ["the", "a", "b"]]
+    seen = []
+
+    def rule(word, count, min_count):
+        seen.append((word, count, min_count))
+        return RULE_KEEP if word in ("keep", "rare") else RULE_DISCARD if word == "a" else RULE_DEFAULT
+
+    m = Word2Vec(sentences, vector_size=4, min_count=2, epochs=1, workers=1, trim_rule=rule)
+    assert sorted(m.wv.index_to_key) == ["b", "keep", "rare", "the"]
+    assert sorted(seen) == sorted([("keep", 1, 2), ("the", 3, 2), ("a", 3, 2), ("rare", 1, 2), ("b", 2, 2)])
+    path = tmp_path / "c.txt"
+    path.write_text("\n".join(" ".join(s) for s in sentences) + "\n")
+    f = Word2Vec(vector_size=4, min_count=2, workers=2)
+    f.build_vocab(corpus_file=str(path), trim_rule=rule)  # the same for the file scan
+    assert f.wv.index_to_key == m.wv.index_to_key
+    g = Word2Vec(vector_size=4, min_count=2)
+    g.build_vocab_from_freq({"x": 1, "y": 5, "a": 9}, trim_rule=rule)
+    assert g.wv.index_to_key == ["y"]
+    g.build_vocab_from_freq({"keep": 1, "z": 1}, update=True, trim_rule=rule)  # the update keeps "keep" only
+    assert g.wv.index_to_key == ["y", "keep"]
+    with pytest.raises(TypeError, match="trim_rule must be a callable"):
+        Word2Vec(sentences, min_count=1, trim_rule="no")
+    gensim = pytest.importorskip("gensim")
+    gm = gensim.models.Word2Vec(sentences, vector_size=4, min_count=2, epochs=1, workers=1, trim_rule=rule)
+    assert sorted(gm.wv.index_to_key) == sorted(m.wv.index_to_key)

@@ -222,10 +222,27 @@ void bind_training(py::module_& m) {
           py::arg("min_count"), py::arg("max_final_vocab") = 0)
       .def(
           "finalize",
-          [](const CorpusCounter& c, uint64_t min_count, uint64_t max_final_vocab, bool sorted) {
-            return std::make_shared<Vocab>(finalize_vocab(c.counter(), VocabFilter{min_count, max_final_vocab, sorted}));
+          [](const CorpusCounter& c, uint64_t min_count, uint64_t max_final_vocab, bool sorted, py::object rules) {
+            std::vector<int8_t> verdicts;
+            VocabFilter f{min_count, max_final_vocab, sorted};
+            if (!rules.is_none()) {
+              auto a = py::array_t<int8_t, py::array::c_style | py::array::forcecast>::ensure(rules);
+              if (!a || a.ndim() != 1) throw py::value_error("rules must be a 1-D int8 array");
+              verdicts.assign(a.data(), a.data() + a.size());
+              f.rules = &verdicts;
+            }
+            return std::make_shared<Vocab>(finalize_vocab(c.counter(), f));
           },
-          py::arg("min_count"), py::arg("max_final_vocab") = 0, py::arg("sorted") = true);
+          py::arg("min_count"), py::arg("max_final_vocab") = 0, py::arg("sorted") = true, py::arg("rules") = py::none())
+      .def("raw_words",
+           [](const CorpusCounter& c) {
+             // Every counted word in first-seen order (what a trim rule judges).
+             const auto& t = c.counter().table();
+             py::list out;
+             for (size_t i = 0; i < c.counter().size(); ++i) out.append(fe_bind::to_str(t.word(i)));
+             return out;
+           })
+      .def("raw_counts", [](const CorpusCounter& c) { return py::array(py::cast(c.counter().counts())); });
 
   py::class_<PyTrainer>(m, "Trainer")
       .def(py::init([](py::object vocab_obj, const TrainConfig& config, py::object syn0, py::object syn1neg,

@@ -7,9 +7,10 @@ from .corpus import LineSentence, PathLineSentences, Text8Corpus
 from .doc2vec import Doc2Vec, TaggedDocument, TaggedLineDocument
 from .model import TrainingProgress, Word2Vec
 from .training import EmptyVocabularyError
+from .trim_rules import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
 from .vectors import KeyedVectors
 
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "Doc2Vec", "TaggedDocument", "TaggedLineDocument", "KeyedVectors", "LineSentence", "Text8Corpus", "PathLineSentences",
-           "CallbackAny2Vec", "TrainingProgress", "TrainingDivergedError", "EmptyVocabularyError", "__version__"]
+           "CallbackAny2Vec", "TrainingProgress", "TrainingDivergedError", "EmptyVocabularyError", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP", "__version__"]

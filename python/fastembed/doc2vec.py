@@ -101,7 +101,7 @@ class Doc2Vec(TrainableModel):
                  dm_mean: Optional[int] = None, dm_concat: int = 0, dbow_words: int = 0,
                  callbacks: Sequence[Any] = (), max_final_vocab: Optional[int] = None, sorted_vocab: int = 1,
                  shrink_windows: bool = True, compute_loss: bool = False, unicode_errors: str = "replace",
-                 batch_words: int = 10000) -> None:
+                 batch_words: int = 10000, trim_rule: Any = None) -> None:
         self.dm = V.check_flag("dm", dm)
         self.vector_size = V.check_int("vector_size", vector_size, 1, 100_000)
         self.window = V.check_int("window", window, 1, 10_000)
@@ -141,12 +141,12 @@ class Doc2Vec(TrainableModel):
         self._max_tags = 1
         self._init_state()
         if documents is not None or corpus_file is not None:
-            self.build_vocab(documents, corpus_file=corpus_file)
+            self.build_vocab(documents, corpus_file=corpus_file, trim_rule=trim_rule)
             self.train(documents, corpus_file=corpus_file, total_examples=self.corpus_count,
                        total_words=self.corpus_total_words, epochs=self.epochs)
 
     def build_vocab(self, corpus_iterable: Optional[Iterable[TaggedDocument]] = None,
-                    corpus_file: Optional[PathLike] = None, progress_per: int = 10000) -> None:
+                    corpus_file: Optional[PathLike] = None, progress_per: int = 10000, trim_rule: Any = None) -> None:
         """Scan the documents: the words (as ``Word2Vec.build_vocab``) and the tags.  With
         ``corpus_file`` (a plain text file, one document a line) a document's tag is its line
         number from 0, and the C++ workers read the file in byte ranges as ``Word2Vec`` does:
@@ -160,7 +160,7 @@ class Doc2Vec(TrainableModel):
             if os.path.isfile(path):
                 self._scan_tags = {i: i for i in range(_count_lines(path))}
                 self._max_tags = 1
-        super().build_vocab(corpus_iterable, corpus_file, progress_per=progress_per)
+        super().build_vocab(corpus_iterable, corpus_file, progress_per=progress_per, trim_rule=trim_rule)
         if corpus_file is not None:
             self.corpus_count = len(self._tags)  # documents, empty lines included
 

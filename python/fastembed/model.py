@@ -62,7 +62,7 @@ class Word2Vec(TrainableModel):
                  callbacks: Sequence[Any] = (), max_final_vocab: Optional[int] = None,
                  shrink_windows: bool = True, shared_negatives: bool = True,
                  exact_sigmoid: bool = False, unicode_errors: str = "replace",
-                 batch_words: int = 10000, init_vectors: Any = None,
+                 batch_words: int = 10000, trim_rule: Any = None, init_vectors: Any = None,
                  init_vocab: Optional[str] = None, lockf: Optional[float] = None) -> None:
         self.vector_size = V.check_int("vector_size", vector_size, 1, 100_000)
         self.alpha = V.check_float("alpha", alpha, 0.0, 10.0, low_open=True)
@@ -112,7 +112,7 @@ class Word2Vec(TrainableModel):
                                  f"model has vector_size={self.vector_size}")
 
         if sentences is not None or corpus_file is not None:
-            self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
+            self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file, trim_rule=trim_rule)
             if pretrained is not None:
                 init_from_vectors(self, pretrained, init_vocab or "corpus", 1.0 if lockf is None else lockf)
             self.train(corpus_iterable=sentences, corpus_file=corpus_file,

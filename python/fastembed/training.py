@@ -19,12 +19,13 @@ import json
 import logging
 import os
 import time
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _core
 from . import _validate as V
+from . import trim_rules
 from ._atomic import atomic_write
 from ._corpus_source import BATCH_WORDS, CorpusSource, batches, corpus_source
 from .corpus import read_blocks, read_blocks_with_position
@@ -41,7 +42,8 @@ class EmptyVocabularyError(RuntimeError, ValueError):
 
 #: Constructor arguments that are data, not parameters: never saved.
 _NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks",
-                         "init_vectors", "init_vocab", "lockf"})  # one-time start from pretrained vectors
+                         "init_vectors", "init_vocab", "lockf",  # one-time start from pretrained vectors
+                         "trim_rule"})  # a callable, used once by the constructor's scan
 
 
 @dataclasses.dataclass
@@ -193,9 +195,13 @@ class TrainableModel:
     # ----------------------------------------------------------------- vocabulary
     def build_vocab(self, corpus_iterable: Optional[Iterable[Sequence[str]]] = None,
                     corpus_file: Optional[PathLike] = None, update: bool = False,
-                    progress_per: int = 10000) -> None:
+                    progress_per: int = 10000, trim_rule: Optional[Callable[[str, int, int], int]] = None) -> None:
         """Count the corpus's words, keep those seen ``min_count`` times (raised to fit
         ``max_final_vocab``), sort them by count and set up the model's matrices.
+
+        ``trim_rule(word, count, min_count)`` may overrule ``min_count`` per word with
+        gensim's ``RULE_KEEP`` / ``RULE_DISCARD`` (``RULE_DEFAULT``: leave it to min_count); see
+        :mod:`fastembed.trim_rules` for when it is asked.
 
         ``update=True`` grows the existing vocabulary instead (continued training, domain
         adaptation): see :func:`fastembed.vocab_update.update_vocab`.
@@ -235,12 +241,12 @@ class TrainableModel:
                                 offset, counter.total_words, counter.num_words)
                     next_log = offset + progress_per
         if update:
-            update_vocab(self, counter, time.perf_counter() - start)
+            update_vocab(self, counter, time.perf_counter() - start, trim_rule)
         else:
-            self._finish_vocab(counter, time.perf_counter() - start)
+            self._finish_vocab(counter, time.perf_counter() - start, trim_rule)
 
     def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None,
-                              update: bool = False) -> None:
+                              update: bool = False, trim_rule: Optional[Callable[[str, int, int], int]] = None) -> None:
         """Build the vocabulary from a ``{word: count}`` mapping (e.g. a word2vec ``-read-vocab``
         file) instead of a corpus; ``min_count`` and ``max_final_vocab`` still apply.
         ``update=True`` merges it into the existing vocabulary, as :meth:`build_vocab` does."""
@@ -257,9 +263,9 @@ class TrainableModel:
             if count:
                 counter.add_count(word, int(count))
         if update:
-            update_vocab(self, counter, 0.0)
+            update_vocab(self, counter, 0.0, trim_rule)
         else:
-            self._finish_vocab(counter, 0.0)
+            self._finish_vocab(counter, 0.0, trim_rule)
         if corpus_count is not None:
             self.corpus_count = V.check_int("corpus_count", corpus_count, 0)
 
@@ -270,11 +276,14 @@ class TrainableModel:
         # `live`: on a terminal the CLI's progress line shows it in place instead of a new line.
         logger.info("vocabulary scan: %.0f%%", 100 * fraction, extra={"live": True})
 
-    def _finish_vocab(self, counter: Any, seconds: float) -> None:
+    def _finish_vocab(self, counter: Any, seconds: float, trim_rule: Optional[Callable[[str, int, int], int]] = None) -> None:
         if counter.total_words == 0:
             raise EmptyVocabularyError("the corpus is empty: no words to build a vocabulary from")
         self.effective_min_count = counter.effective_min_count(self.min_count, self.max_final_vocab or 0)
-        vocab = counter.finalize(self.min_count, self.max_final_vocab or 0, bool(self.sorted_vocab))
+        rules = None
+        if trim_rules.check_rule(trim_rule) is not None:
+            rules = trim_rules.verdicts(trim_rule, counter.raw_words(), counter.raw_counts(), self.effective_min_count)
+        vocab = counter.finalize(self.min_count, self.max_final_vocab or 0, bool(self.sorted_vocab), rules)
         if len(vocab) == 0:
             raise EmptyVocabularyError(
                 f"no word occurs at least min_count={self.effective_min_count} times "

@@ -30,6 +30,7 @@ from typing import Any, List, Optional, Sequence
 import numpy as np
 
 from . import _core
+from . import trim_rules
 
 logger = logging.getLogger("fastembed")
 
@@ -45,7 +46,7 @@ def require_vocab(model: Any) -> None:
                          "call build_vocab() without update first (or load a trained model)")
 
 
-def update_vocab(model: Any, counter: Any, seconds: float) -> None:
+def update_vocab(model: Any, counter: Any, seconds: float, trim_rule: Any = None) -> None:
     """Merge the words counted by ``counter`` (a finished ``_core.CorpusCounter``) into the
     model's vocabulary and grow its matrices."""
     if counter.total_words == 0:
@@ -60,7 +61,7 @@ def update_vocab(model: Any, counter: Any, seconds: float) -> None:
         if i is not None:
             counts[i] += count
             retained += count
-        elif count >= min_count:
+        elif trim_rules.keep(trim_rules.check_rule(trim_rule), word, count, min_count):
             new_words.append(word)
             new_counts.append(count)
             retained += count
