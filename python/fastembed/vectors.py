@@ -78,6 +78,7 @@ class KeyedVectors:
         self._lock = threading.Lock()
         self._cache: Optional[_NormCache] = None
         self._generation = 0  # bumped whenever the cache is dropped
+        self._live = False  # a trainer is writing the vectors (see _set_live)
         self._vectors = np.zeros((0, self.vector_size), dtype=np.float32)
 
     # --- state --------------------------------------------------------------------------
@@ -157,30 +158,41 @@ class KeyedVectors:
 
     def _norm_cache(self, unit: bool = False) -> _NormCache:
         cache = self._cache
+        if self._live:  # train() workers are writing the vectors: nothing cached outlives the query
+            return self._compute_cache(None, unit)
         if cache is not None and (cache.unit is not None or not unit):
             return cache
         with self._lock:  # one thread computes, the others wait and reuse it
             generation = self._generation
-            cache = self._cache
-            if cache is None:
-                vectors = self._vectors
-                n32 = np.empty(len(vectors), dtype=np.float32)
-                n64 = np.empty(len(vectors), dtype=np.float64)
-                step = max(1, _topk.BLOCK_BYTES // (8 * self.vector_size))  # bounded temporaries
-                for s in range(0, len(vectors), step):
-                    block = vectors[s : s + step]
-                    n32[s : s + step] = np.linalg.norm(block, axis=1)  # gensim's formula, same bits
-                    n64[s : s + step] = _row_norms(block.astype(np.float64))
-                cache = _NormCache(n32, n64)
-            if unit and cache.unit is None:
-                n = cache.norms32[:, None]
-                u = np.zeros(self._vectors.shape, dtype=np.float32)
-                np.divide(self._vectors, n, out=u, where=n > 0)  # zero vectors stay zero
-                u.setflags(write=False)
-                cache = _NormCache(cache.norms32, cache.norms64, u)
-            if self._generation == generation:  # not invalidated meanwhile (norms = None)
+            cache = self._compute_cache(self._cache, unit)
+            if self._generation == generation and not self._live:  # not invalidated meanwhile
                 self._cache = cache
             return cache
+
+    def _compute_cache(self, cache: Optional[_NormCache], unit: bool) -> _NormCache:
+        if cache is None:
+            vectors = self._vectors
+            n32 = np.empty(len(vectors), dtype=np.float32)
+            n64 = np.empty(len(vectors), dtype=np.float64)
+            step = max(1, _topk.BLOCK_BYTES // (8 * self.vector_size))  # bounded temporaries
+            for s in range(0, len(vectors), step):
+                block = vectors[s : s + step]
+                n32[s : s + step] = np.linalg.norm(block, axis=1)  # gensim's formula, same bits
+                n64[s : s + step] = _row_norms(block.astype(np.float64))
+            cache = _NormCache(n32, n64)
+        if unit and cache.unit is None:
+            n = cache.norms32[:, None]
+            u = np.zeros(self._vectors.shape, dtype=np.float32)
+            np.divide(self._vectors, n, out=u, where=n > 0)  # zero vectors stay zero
+            u.setflags(write=False)
+            cache = _NormCache(cache.norms32, cache.norms64, u)
+        return cache
+
+    def _set_live(self, live: bool) -> None:
+        """A trainer starts (True) or stops (False) writing ``vectors`` in place: while it does,
+        queries recompute the norms they need instead of caching them, and saves raise."""
+        self._live = bool(live)
+        self._drop_cache()
 
     def get_normed_vectors(self) -> np.ndarray:
         """All vectors scaled to unit length (zero vectors stay zero); cached, read-only."""
@@ -202,6 +214,7 @@ class KeyedVectors:
     def __setstate__(self, state: Dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._live = False
 
     # --- access -------------------------------------------------------------------------
 
@@ -389,11 +402,14 @@ class KeyedVectors:
         total = 0.0
         for it, w in zip(items, weights):
             v = self._as_vector(it) if isinstance(it, np.ndarray) else self._unit64(self.get_index(it))
+            _require_finite(v, it)
             mean = mean + w * v
             total += abs(w)
         if total > 0:
             mean = mean / total
         n = _row_norms(mean[None, :])[0]
+        if not np.isfinite(n):  # finite vectors whose sum overflows
+            raise ValueError("the query vector overflows (its norm is not finite)")
         return (mean / n if n > 0 else mean), rows
 
     def _window(self, restrict_vocab: Optional[int], clip_start: int = 0, clip_end: Optional[int] = None) -> Tuple[int, int]:
@@ -442,7 +458,8 @@ class KeyedVectors:
         """
         if indexer is not None:
             raise NotImplementedError("approximate indexers are not supported")
-        if isinstance(topn, Integral) and topn < 1:
+        topn = _check_topn(topn)
+        if topn is not None and topn < 1:
             return []
         query, rows = self._query(positive, negative)
         lo, hi = self._window(restrict_vocab, clip_start, clip_end)
@@ -456,8 +473,8 @@ class KeyedVectors:
         """``[most_similar(item, topn=topn, restrict_vocab=restrict_vocab) for item in ...]``
         as one matrix product: each item is a key or a 1-D vector (a 2-D array is a list of
         vectors).  Results are identical to the one-at-a-time calls."""
-        if isinstance(topn, bool) or not isinstance(topn, Integral):
-            raise TypeError(f"topn must be an int, got {topn!r}")
+        if _check_topn(topn) is None:
+            raise TypeError("topn must be an int, got None")
         items = list(keys_or_vectors) if not isinstance(keys_or_vectors, np.ndarray) or keys_or_vectors.ndim == 2 \
             else [keys_or_vectors]
         if topn < 1:
@@ -498,6 +515,7 @@ class KeyedVectors:
                 terms.append(self._unit64(row))
             else:
                 raise TypeError(f"expected a key or a vector, got {it!r}")
+            _require_finite(terms[-1], it)
         return np.array(terms, dtype=np.float64), len(pos), rows
 
     def most_similar_cosmul(self, positive: Any = None, negative: Any = None, topn: Optional[int] = 10,
@@ -507,7 +525,8 @@ class KeyedVectors:
 
         Unlike gensim 4.4, ``restrict_vocab`` is honoured.  ``topn=None`` returns all scores.
         """
-        if isinstance(topn, Integral) and topn < 1:
+        topn = _check_topn(topn)
+        if topn is not None and topn < 1:
             return []
         terms, n_pos, rows = self._cosmul_terms(positive, negative)
         lo, hi = self._window(restrict_vocab)
@@ -543,7 +562,9 @@ class KeyedVectors:
         v = np.asarray(vector_1, dtype=np.float64)
         m = np.atleast_2d(np.asarray(vectors_all, dtype=np.float64))
         den = _row_norms(m) * _row_norms(v[None, :])[0]
-        out = np.divide(m @ v, den, out=np.zeros(len(m)), where=den > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = (m @ v) / den  # NaN where a vector is NaN or infinite, as scipy and gensim
+        out[den == 0] = 0.0
         both32 = np.asarray(vector_1).dtype == np.float32 and np.asarray(vectors_all).dtype == np.float32
         return out.astype(np.float32) if both32 else out
 
@@ -561,10 +582,13 @@ class KeyedVectors:
         return (1.0 - self.cosine_similarities(v, self._vectors[rows].astype(np.float64))).astype(np.float32)
 
     def closer_than(self, key1: Key, key2: Key) -> List[Any]:
-        """Keys closer to ``key1`` than ``key2`` is (``key1`` itself left out), in index order."""
-        d = self.distances(key1)
+        """Keys closer to ``key1`` than ``key2`` is (``key1`` itself left out), in index order.
+        A key whose vector is NaN or infinite has a NaN distance, farther than any number."""
         i1, i2 = self.get_index(key1), self.get_index(key2)
-        return [self.index_to_key[i] for i in np.flatnonzero(d < d[i2]).tolist() if i != i1]
+        _require_finite(self._vectors[i1], key1)
+        d = self.distances(key1)
+        closer = ~np.isnan(d) if np.isnan(d[i2]) else d < d[i2]
+        return [self.index_to_key[i] for i in np.flatnonzero(closer).tolist() if i != i1]
 
     def words_closer_than(self, word1: Key, word2: Key) -> List[Any]:
         """Alias of :meth:`closer_than`."""
@@ -576,8 +600,10 @@ class KeyedVectors:
 
     def most_similar_to_given(self, key1: Key, keys_list: Sequence[Key]) -> Any:
         """The key of ``keys_list`` most similar to ``key1``."""
-        sims = [self.similarity(key1, k) for k in keys_list]
-        return keys_list[int(np.argmax(sims))]
+        sims = np.array([self.similarity(key1, k) for k in keys_list], dtype=np.float64)
+        if not len(sims) or np.isnan(sims).all():
+            raise ValueError(f"no similarity to {key1!r} is a number (NaN or infinite vectors, or an empty list)")
+        return keys_list[int(np.nanargmax(sims))]  # a NaN similarity never wins
 
     def rank_by_centrality(self, words: Sequence[Key], use_norm: bool = True) -> List[Tuple[float, Any]]:
         """``[(cosine to the centroid, word), ...]``, most central first; missing words ignored."""
@@ -588,6 +614,8 @@ class KeyedVectors:
         if not used:
             raise ValueError("cannot select a word from an empty list")
         rows = [self.get_index(w) for w in used]
+        for w, r in zip(used, rows):
+            _require_finite(self._vectors[r], w)
         vecs = np.array([self._unit64(r) if use_norm else self._vectors[r].astype(np.float64) for r in rows])
         mean = vecs.mean(axis=0)
         n = _row_norms(mean[None, :])[0]
@@ -656,7 +684,9 @@ class KeyedVectors:
     def save_word2vec_format(self, fname: str, fvocab: Optional[str] = None, binary: bool = False,
                              write_header: bool = True, binary_newline: bool = False) -> None:
         """Write the word2vec C tool's text or binary format, in index order (atomically;
-        ``.gz``/``.bz2``/``.xz`` compress)."""
+        ``.gz``/``.bz2``/``.xz`` compress).  With ``fvocab`` both files are written before
+        either replaces its old version."""
+        _check_not_training(self, "save")
         _io.save_word2vec_format(self, fname, binary=binary, write_header=write_header, fvocab=fvocab,
                                  binary_newline=binary_newline)
 
@@ -672,7 +702,10 @@ class KeyedVectors:
                                         no_header=no_header, encoding=encoding, fvocab=fvocab)
 
     def save(self, fname: str) -> None:
-        """Save to ``fname`` (keys) and ``fname.vectors.npy`` (vectors), atomically."""
+        """Save keys, attributes and vectors to the one file ``fname``, atomically and
+        checksummed (see :mod:`fastembed._native`); a save killed at any point leaves the
+        previous file."""
+        _check_not_training(self, "save")
         _io.save_native(self, fname)
 
     @classmethod
@@ -685,5 +718,30 @@ class KeyedVectors:
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine in float64: 0.0 for a zero vector, NaN when a vector holds NaN or inf (as gensim)."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return float("nan")
     den = float(np.sqrt((a * a).sum()) * np.sqrt((b * b).sum()))
     return float((a * b).sum()) / den if den > 0 else 0.0
+
+
+def _check_not_training(kv: "KeyedVectors", what: str) -> None:
+    if kv._live:
+        raise RuntimeError(f"cannot {what} these vectors while train() is running: the workers are writing them; "
+                           "save after train() returns, or from a callback's on_epoch_end")
+
+
+def _check_topn(topn: Any) -> Optional[int]:
+    """``topn`` as an int (None: all scores); a float, str or bool is a TypeError."""
+    if topn is None:
+        return None
+    if isinstance(topn, bool) or not isinstance(topn, Integral):
+        raise TypeError(f"topn must be an int or None, got {type(topn).__name__} {topn!r}")
+    return int(topn)
+
+
+def _require_finite(v: np.ndarray, item: Any) -> None:
+    """Neighbours of a NaN or infinite vector are undefined: say which input it is."""
+    if not np.isfinite(v).all():
+        what = "the vector given" if isinstance(item, np.ndarray) else f"the vector of key {item!r}"
+        raise ValueError(f"{what} holds NaN or infinite values: it has no neighbours or similarities to rank")
