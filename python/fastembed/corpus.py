@@ -209,6 +209,9 @@ class PathLineSentences:
                 if os.path.isfile(os.path.join(source, name)))
             if not self.input_files:
                 raise ValueError(f"no files in folder {source!r}")
+        elif os.path.exists(source):
+            check_streamable(source)  # a pipe or a device: says so
+            raise ValueError(f"not a file or folder: {source!r}")  # pragma: no cover (a socket...)
         else:
             raise FileNotFoundError(f"no such file or folder: {source!r}")
         self.source = source

@@ -233,7 +233,8 @@ def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encodin
                    errors: str) -> Tuple[List[str], np.ndarray]:
     """Stream the file through a window of ~16 MB: peak memory is the vectors plus one window,
     whatever the file's size or compression."""
-    size = None if compression_of(path) else os.path.getsize(path)
+    # a pipe's or a device's size says nothing about its data: grow with it, as for compressed files
+    size = None if compression_of(path) or not stat.S_ISREG(os.stat(path).st_mode) else os.path.getsize(path)
     if no_header:
         n, dim = _scan_no_header(path, limit)
     with open_binary(path) as stream:

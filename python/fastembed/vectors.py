@@ -12,10 +12,11 @@ updates in place; after changing vectors in place, set ``norms = None`` to drop 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from numbers import Integral
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -31,6 +32,24 @@ Key = Union[str, int, np.integer]
 _KEY_TYPES = (str, int, np.integer)
 _EXTENDED_KEY_TYPES = (str, int, np.integer, np.ndarray)
 
+
+
+def _consistent(method: Callable[..., Any]) -> Callable[..., Any]:
+    """While train() workers write the vectors, run the query on a copy taken at its start:
+    its norms and dot products then come from the same numbers, so every score is a true
+    cosine (of the vectors as copied), whatever the workers do meanwhile.  A no-op otherwise."""
+
+    @functools.wraps(method)
+    def query(self: "KeyedVectors", *args: Any, **kwargs: Any) -> Any:
+        if not self._live or getattr(self._tls, "snapshot", None) is not None:
+            return method(self, *args, **kwargs)
+        self._tls.snapshot = np.array(self._matrix, dtype=np.float32)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._tls.snapshot = self._tls.cache = None
+
+    return query
 
 
 def _ensure_list(value: Any) -> list:
@@ -76,12 +95,24 @@ class KeyedVectors:
         self._key_to_index: Optional[Dict[Any, int]] = {}
         self.expandos: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._tls = threading.local()  # a query's snapshot of vectors being trained (see _consistent)
         self._cache: Optional[_NormCache] = None
         self._generation = 0  # bumped whenever the cache is dropped
         self._live = False  # a trainer is writing the vectors (see _set_live)
-        self._vectors = np.zeros((0, self.vector_size), dtype=np.float32)
+        self._matrix = np.zeros((0, self.vector_size), dtype=np.float32)
 
     # --- state --------------------------------------------------------------------------
+
+    @property
+    def _vectors(self) -> np.ndarray:
+        """The matrix queries read: this thread's snapshot while a query runs during training
+        (see :func:`_consistent`), the stored matrix otherwise."""
+        snapshot = getattr(self._tls, "snapshot", None)
+        return self._matrix if snapshot is None else snapshot
+
+    @_vectors.setter
+    def _vectors(self, value: np.ndarray) -> None:
+        self._matrix = value
 
     @property
     def vectors(self) -> np.ndarray:
@@ -159,7 +190,12 @@ class KeyedVectors:
     def _norm_cache(self, unit: bool = False) -> _NormCache:
         cache = self._cache
         if self._live:  # train() workers are writing the vectors: nothing cached outlives the query
-            return self._compute_cache(None, unit)
+            local = getattr(self._tls, "cache", None)
+            if local is None or (unit and local.unit is None):
+                local = self._compute_cache(local, unit)
+                if getattr(self._tls, "snapshot", None) is not None:
+                    self._tls.cache = local  # of this query's snapshot: reused within the query
+            return local
         if cache is not None and (cache.unit is not None or not unit):
             return cache
         with self._lock:  # one thread computes, the others wait and reuse it
@@ -194,6 +230,7 @@ class KeyedVectors:
         self._live = bool(live)
         self._drop_cache()
 
+    @_consistent
     def get_normed_vectors(self) -> np.ndarray:
         """All vectors scaled to unit length (zero vectors stay zero); cached, read-only."""
         return self._norm_cache(unit=True).unit
@@ -207,13 +244,16 @@ class KeyedVectors:
 
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
+        del state["_lock"], state["_tls"]
         state["_cache"] = None
         return state
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
+        if "_vectors" in state:  # pickled before the matrix moved behind the _vectors property
+            state["_matrix"] = state.pop("_vectors")
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._tls = threading.local()
         self._live = False
 
     # --- access -------------------------------------------------------------------------
@@ -447,6 +487,7 @@ class KeyedVectors:
 
     # --- queries ------------------------------------------------------------------------
 
+    @_consistent
     def most_similar(self, positive: Any = None, negative: Any = None, topn: Optional[int] = 10,
                      clip_start: int = 0, clip_end: Optional[int] = None,
                      restrict_vocab: Optional[int] = None, indexer: Any = None):
@@ -468,6 +509,7 @@ class KeyedVectors:
         top_rows, top_scores = self._top_add(query[None, :], [rows], int(topn), lo, hi)
         return self._results(top_rows, top_scores)[0]
 
+    @_consistent
     def batch_most_similar(self, keys_or_vectors: Any, topn: int = 10,
                            restrict_vocab: Optional[int] = None) -> List[List[Tuple[Any, float]]]:
         """``[most_similar(item, topn=topn, restrict_vocab=restrict_vocab) for item in ...]``
@@ -518,6 +560,7 @@ class KeyedVectors:
             _require_finite(terms[-1], it)
         return np.array(terms, dtype=np.float64), len(pos), rows
 
+    @_consistent
     def most_similar_cosmul(self, positive: Any = None, negative: Any = None, topn: Optional[int] = 10,
                             restrict_vocab: Optional[int] = None):
         """Keys ranked by 3CosMul (Levy & Goldberg 2014, gensim's formula): the product of
@@ -538,6 +581,7 @@ class KeyedVectors:
         top_rows, top_scores = self._top_cosmul(terms, pos, neg, [rows], int(topn), lo, hi)
         return self._results(top_rows, top_scores)[0]
 
+    @_consistent
     def similarity(self, w1: Key, w2: Key) -> float:
         """Cosine similarity of two keys (0.0 if either vector is zero)."""
         a = self._vectors[self.get_index(w1)].astype(np.float64)
@@ -548,6 +592,7 @@ class KeyedVectors:
         """Cosine distance, ``1 - similarity``."""
         return 1.0 - self.similarity(w1, w2)
 
+    @_consistent
     def n_similarity(self, ws1: Sequence[Key], ws2: Sequence[Key]) -> float:
         """Cosine similarity of the means of two lists of keys (missing keys ignored)."""
         if not (len(ws1) and len(ws2)):
@@ -568,6 +613,7 @@ class KeyedVectors:
         both32 = np.asarray(vector_1).dtype == np.float32 and np.asarray(vectors_all).dtype == np.float32
         return out.astype(np.float32) if both32 else out
 
+    @_consistent
     def distances(self, word_or_vector: Union[Key, np.ndarray], other_words: Sequence[Key] = ()) -> np.ndarray:
         """Cosine distances (float32) from a key or vector to ``other_words``, or to every key."""
         if isinstance(word_or_vector, _KEY_TYPES):
@@ -581,6 +627,7 @@ class KeyedVectors:
         rows = np.asarray([self.get_index(k) for k in other_words], dtype=np.int64)
         return (1.0 - self.cosine_similarities(v, self._vectors[rows].astype(np.float64))).astype(np.float32)
 
+    @_consistent
     def closer_than(self, key1: Key, key2: Key) -> List[Any]:
         """Keys closer to ``key1`` than ``key2`` is (``key1`` itself left out), in index order.
         A key whose vector is NaN or infinite has a NaN distance, farther than any number."""
@@ -598,6 +645,7 @@ class KeyedVectors:
         """1 + the number of keys closer to ``key1`` than ``key2`` is."""
         return len(self.closer_than(key1, key2)) + 1
 
+    @_consistent
     def most_similar_to_given(self, key1: Key, keys_list: Sequence[Key]) -> Any:
         """The key of ``keys_list`` most similar to ``key1``."""
         sims = np.array([self.similarity(key1, k) for k in keys_list], dtype=np.float64)
@@ -605,6 +653,7 @@ class KeyedVectors:
             raise ValueError(f"no similarity to {key1!r} is a number (NaN or infinite vectors, or an empty list)")
         return keys_list[int(np.nanargmax(sims))]  # a NaN similarity never wins
 
+    @_consistent
     def rank_by_centrality(self, words: Sequence[Key], use_norm: bool = True) -> List[Tuple[float, Any]]:
         """``[(cosine to the centroid, word), ...]``, most central first; missing words ignored."""
         used = [w for w in words if w in self]
@@ -649,6 +698,7 @@ class KeyedVectors:
             total += abs(wi)
         return mean / total if total > 0 else mean
 
+    @_consistent
     def get_mean_vector(self, keys: Sequence[Any], weights: Any = None, pre_normalize: bool = True,
                         post_normalize: bool = False, ignore_missing: bool = True) -> np.ndarray:
         """Weighted mean (float32) of the vectors of ``keys`` (keys or raw vectors)."""
@@ -660,6 +710,7 @@ class KeyedVectors:
 
     # --- evaluation ---------------------------------------------------------------------
 
+    @_consistent
     def evaluate_word_analogies(self, analogies: str, restrict_vocab: int = 300000, case_insensitive: bool = True,
                                 dummy4unknown: bool = False, similarity_function: str = "most_similar"):
         """Accuracy on an analogy file (``questions-words.txt`` format), as gensim: returns
@@ -670,6 +721,7 @@ class KeyedVectors:
                                                 similarity_function=similarity_function)
         return report.score, report.sections
 
+    @_consistent
     def evaluate_word_pairs(self, pairs: str, delimiter: str = "\t", encoding: str = "utf8",
                             restrict_vocab: int = 300000, case_insensitive: bool = True, dummy4unknown: bool = False):
         """Correlation with human similarity judgements, as gensim: returns
