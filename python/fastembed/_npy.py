@@ -8,6 +8,7 @@ header, and only then is the array allocated and read.  Object arrays are never 
 """
 from __future__ import annotations
 
+import io
 import zipfile
 from typing import IO, Optional, Tuple
 
@@ -34,27 +35,39 @@ class NpyHeader:
 
 
 def read_header(f: IO[bytes], name: str) -> NpyHeader:
-    """Parse the header at the current position of ``f``; ``ValueError`` naming ``name``."""
-    start = f.tell() if f.seekable() else 0
+    """Parse the header at the current position of ``f``; ``ValueError`` naming ``name``.
+
+    The header's length field is checked before its text is read (numpy's reader reads a
+    version-2 header of up to 4 GB into memory first), then numpy parses the bounded bytes."""
+    preamble = f.read(8)
+    if len(preamble) < 8 or not preamble.startswith(b"\x93NUMPY"):
+        what = "empty" if not preamble else "no .npy magic string"
+        raise ValueError(f"{name}: not a valid .npy array: {what}")
+    version = (preamble[6], preamble[7])
+    if version not in ((1, 0), (2, 0), (3, 0)):
+        raise ValueError(f"{name}: not a valid .npy array: unsupported .npy version {version}")
+    width = 2 if version == (1, 0) else 4
+    length_field = f.read(width)
+    if len(length_field) < width:
+        raise ValueError(f"{name}: not a valid .npy array: truncated header")
+    hlen = int.from_bytes(length_field, "little")
+    if hlen > _MAX_HEADER:
+        raise ValueError(f"{name}: not a valid .npy array: a {hlen}-byte header (at most {_MAX_HEADER})")
+    text = f.read(hlen)
+    if len(text) < hlen:
+        raise ValueError(f"{name}: not a valid .npy array: truncated header")
+    raw = io.BytesIO(preamble + length_field + text)
     try:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(f, max_header_size=_MAX_HEADER)
-        elif version in ((2, 0), (3, 0)):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(f, max_header_size=_MAX_HEADER)
-        else:
-            raise ValueError(f"unsupported .npy version {version}")
-    except ValueError as e:
-        message = str(e)
-        if "EOF" in message and "magic" in message:
-            message = "empty or truncated: no .npy header" if "got 0" in message else f"truncated header ({message})"
-        raise ValueError(f"{name}: not a valid .npy array: {message}") from None
-    except (SyntaxError, TypeError) as e:  # a header dict numpy cannot parse
-        raise ValueError(f"{name}: not a valid .npy array: bad header ({e})") from None
+        np.lib.format.read_magic(raw)
+        reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = reader(raw, max_header_size=_MAX_HEADER)
+    except Exception as e:  # numpy's header parser: ValueError, SyntaxError, tokenize.TokenError...
+        raise ValueError(f"{name}: not a valid .npy array: bad header ({type(e).__name__}: {e})") from None
     if dtype.hasobject:
         raise ValueError(f"{name}: holds Python objects (dtype {dtype}); fastembed never unpickles")
-    offset = (f.tell() - start) if f.seekable() else 0
-    return NpyHeader(dtype, tuple(int(s) for s in shape), bool(fortran), offset)
+    if any(s < 0 for s in shape):
+        raise ValueError(f"{name}: not a valid .npy array: negative shape {shape}")
+    return NpyHeader(dtype, tuple(int(s) for s in shape), bool(fortran), 8 + width + hlen)
 
 
 def check_size(header: NpyHeader, available: int, name: str) -> None:

@@ -68,6 +68,7 @@ def _v1_pair(tmp: str, npy: bytes) -> str:
 
 def check(target: str, data: bytes) -> Optional[str]:
     """None if ``data`` is handled well by ``target``'s reader, else what went wrong."""
+    import fastembed  # noqa: F401  (imported before tracing: an import is not the reader's allocation)
     with tempfile.TemporaryDirectory() as tmp:
         if target == "fuzz_npy_header":
             path, load = _v1_pair(tmp, data), _load_kv
