@@ -23,6 +23,9 @@ import pytest
 
 from childcases import Cases, raised, value
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fuzz"))
+from fuzz_native import v1_pair  # noqa: E402  (the fuzz target's version-1 pair)
+
 cases = Cases()
 case = cases.case
 
@@ -92,35 +95,22 @@ def model_member_object_array(tmp):
     fastembed.Word2Vec.load(_rewrite_zip(_model(tmp), replace={"counts.npy": forged}))
 
 
-def _v1_pair(tmp, npy_bytes):
-    """A version-1 KeyedVectors pair whose .vectors.npy is ``npy_bytes``."""
-    keys = b"a\nb"
-    header = {"format_version": 1, "count": 2, "vector_size": 3, "vectors_file": "v.kv.vectors.npy",
-              "fingerprint": 0, "keys": {"offset": 0, "nbytes": len(keys), "encoding": "lines"}, "expandos": {}}
-    path = os.path.join(tmp, "v.kv")
-    with open(path, "wb") as f:
-        f.write(b"FASTEMBED-KV\n" + json.dumps(header).encode() + b"\n" + keys)
-    with open(path + ".vectors.npy", "wb") as f:
-        f.write(npy_bytes)
-    return path
-
-
 @case
 def v1_npy_forged_no_mmap(tmp):
     import fastembed
-    fastembed.KeyedVectors.load(_v1_pair(tmp, _npy_header((10_000_000, 3_000)) + b"\0" * 100))
+    fastembed.KeyedVectors.load(v1_pair(tmp, _npy_header((10_000_000, 3_000)) + b"\0" * 100))
 
 
 @case
 def v1_npy_forged_mmap(tmp):
     import fastembed
-    fastembed.KeyedVectors.load(_v1_pair(tmp, _npy_header((10_000_000, 3_000)) + b"\0" * 100), mmap="r")
+    fastembed.KeyedVectors.load(v1_pair(tmp, _npy_header((10_000_000, 3_000)) + b"\0" * 100), mmap="r")
 
 
 @case
 def v1_npy_empty(tmp):
     import fastembed
-    fastembed.KeyedVectors.load(_v1_pair(tmp, b""))
+    fastembed.KeyedVectors.load(v1_pair(tmp, b""))
 
 
 def _forged_native(tmp, edit):

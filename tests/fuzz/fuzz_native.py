@@ -52,8 +52,9 @@ def _load_model(path: str) -> None:
     Word2Vec.load(path)
 
 
-def _v1_pair(tmp: str, npy: bytes) -> str:
-    """A version-1 KeyedVectors pair (2 keys, 3 dimensions) whose matrix file is ``npy``."""
+def v1_pair(tmp: str, npy: bytes) -> str:
+    """A version-1 KeyedVectors pair (2 keys, 3 dimensions) whose matrix file is ``npy``
+    (``path`` and ``path.vectors.npy`` in ``tmp``); returns ``path``."""
     import json
     keys = b"a\nb"
     header = {"format_version": 1, "count": 2, "vector_size": 3, "vectors_file": "v.kv.vectors.npy",
@@ -71,7 +72,7 @@ def check(target: str, data: bytes) -> Optional[str]:
     import fastembed  # noqa: F401  (imported before tracing: an import is not the reader's allocation)
     with tempfile.TemporaryDirectory() as tmp:
         if target == "fuzz_npy_header":
-            path, load = _v1_pair(tmp, data), _load_kv
+            path, load = v1_pair(tmp, data), _load_kv
         else:
             path = os.path.join(tmp, "input")
             with open(path, "wb") as f:
