@@ -8,20 +8,16 @@ after another and report each as a JSON line; after a crash or a hang the rest a
 fresh child.
 """
 import hashlib
-import json
 import os
 import random
-import resource
-import signal
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 
 import pytest
 
-from childcases import Cases, outcome as _outcome, raised as _raised, value as _value
+from childcases import Cases, raised as _raised, value as _value
 
 CASE_TIMEOUT = 120  # seconds for one child's whole batch; a hang fails its case
 

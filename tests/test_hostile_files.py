@@ -12,7 +12,6 @@ peak-memory growth is asserted.
 * One huge word in a ``corpus_file`` is read about once per epoch, not once per 64 KB chunk:
   the bytes read (``/proc/self/io``) stay linear in the file's size.
 """
-import io
 import json
 import os
 import struct

@@ -9,7 +9,6 @@
 * A vocabulary none of whose words occur in the corpus raises instead of training nothing
   (the CLI's ``-read-vocab``: exit 1 with a message naming the corpus).
 """
-import os
 import subprocess
 import sys
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import lzma
 import os
 import stat
 from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
