@@ -57,7 +57,12 @@ size_t ChunkReader::pread_all(char* dst, size_t n, uint64_t off) {
   return got;
 }
 
-void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf) {
+void ChunkReader::read_range(uint64_t b, uint64_t e, std::string& buf) {
+  buf.resize(e - b);
+  buf.resize(pread_all(&buf[0], e - b, b));
+}
+
+void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf, uint64_t* start) {
   const uint64_t b = chunks.begin(c), e = chunks.end(c);
   // Read one byte before the range, to know whether it starts mid-word.
   const uint64_t rb = b ? b - 1 : 0;
@@ -71,6 +76,7 @@ void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf) {
       // No word starts here (the middle of a huge word): its owner reads it.  Returning
       // before reading on keeps an epoch linear in the file's size, however long the word.
       buf.clear();
+      if (start) *start = e;
       return;
     }
   }
@@ -78,7 +84,7 @@ void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf) {
   uint64_t pos = rb + buf.size();
   const size_t step = 1 << 16;
   while (!buf.empty() && !is_space(static_cast<unsigned char>(buf.back())) && pos < chunks.file_size()) {
-    if (pos - e > kMaxTokenBytes) throw_token_too_long("'" + path_ + "' at byte " + std::to_string(e) + ": ");
+    if (pos > e && pos - e > kMaxTokenBytes) throw_token_too_long("'" + path_ + "' at byte " + std::to_string(e) + ": ");
     size_t old = buf.size();
     buf.resize(old + step);
     size_t got = pread_all(&buf[old], step, pos);
@@ -93,6 +99,7 @@ void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf) {
     }
   }
   buf.erase(0, first);
+  if (start) *start = rb + first;
 }
 
 }  // namespace fe

@@ -324,8 +324,8 @@ def test_native_int_keys_and_strided_vectors(tmp_path):
 def test_native_detects_foreign_and_damaged_files(tmp_path):
     b = make_kv(n=10, seed=2)
     b.save(str(tmp_path / "b"))
-    write(tmp_path / "pickle", b"\x80\x04\x95junk")
-    with pytest.raises(ValueError, match="not a fastembed"):
+    write(tmp_path / "pickle", b"\x80\x04\x95junk")  # a damaged pickle (gensim saves are pickles)
+    with pytest.raises(ValueError, match="not a loadable gensim save"):
         KeyedVectors.load(str(tmp_path / "pickle"))
     good = (tmp_path / "b").read_bytes()
     write(tmp_path / "cut", good[: len(good) // 2])

@@ -236,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate_parser(sub)
     _add_demo_parser(sub)
     _add_plot_parser(sub)
+    from . import cli_docs
+    cli_docs.add_parsers(sub, _positive_int, _nonneg_float, _flag01, _add_verbosity)
     return parser
 
 
@@ -590,7 +592,14 @@ def cmd_demo(args: argparse.Namespace, progress: bool) -> int:
 _COMMANDS = {
     "train": cmd_train, "similar": cmd_similar, "analogy": cmd_analogy,
     "evaluate": cmd_evaluate, "demo": cmd_demo, "plot": cmd_plot,
+    "doc2vec": lambda args, progress: _cli_docs().cmd_doc2vec(args, progress),
+    "embed": lambda args, progress: _cli_docs().cmd_embed(args, progress),
 }
+
+
+def _cli_docs() -> Any:
+    from . import cli_docs
+    return cli_docs
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -621,7 +630,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except (ValueError, KeyError, TypeError, OSError, ImportError) as e:
+    except (ValueError, KeyError, TypeError, OSError, ImportError, ArithmeticError) as e:  # Arithmetic: divergence
         message = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"fastembed {args.command}: error: {message}", file=sys.stderr)
         return EXIT_ERROR

@@ -19,15 +19,17 @@ The command line's file handling lives here too: :func:`detect_format` and :func
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import stat
+import zipfile
 from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import _core
-from . import _native
+from . import _native, _npy
 from ._atomic import atomic_write, atomic_write_set
 from ._native import vectors_path  # noqa: F401  (version-1 saves)
 from ._compression import DECOMPRESS_ERRORS, compression_of, open_binary, open_text, wrap_binary
@@ -416,11 +418,22 @@ def load_vectors(path: str) -> Any:
         magic = f.read(16)
     if magic.startswith(_NATIVE_MAGIC):
         return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
-    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
+    if magic.startswith(b"PK"):  # a model's save: a numpy .npz (zip) archive
+        from .doc2vec import Doc2Vec
         from .model import Word2Vec
-        return Word2Vec.load(path).wv
+        cls = Doc2Vec if _model_format(path) == Doc2Vec._FORMAT else Word2Vec
+        return cls.load(path).wv
     raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
                      "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
+
+
+def _model_format(path: str) -> Optional[str]:
+    """The format marker of a model save (only its small parameters member is read)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return json.loads(bytes(_npy.load_member(z, "params.npy", path)).decode("utf-8")).get("format")
+    except Exception:  # not ours, or damaged: the model loader says what is wrong
+        return None
 
 
 def read_vocab_file(path: str) -> Dict[str, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Dict, Iterable, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -40,7 +40,6 @@ class Word2Vec(TrainableModel):
     """
 
     _FORMAT = "fastembed-word2vec"
-    _MATRIX_NAMES = ("syn0", "syn1neg", "syn1")
 
     def __init__(self, sentences: Optional[Iterable[Sequence[str]]] = None,
                  corpus_file: Optional[PathLike] = None, vector_size: int = 100,
@@ -51,12 +50,15 @@ class Word2Vec(TrainableModel):
                  epochs: int = 5, sorted_vocab: int = 1, compute_loss: bool = False,
                  callbacks: Sequence[Any] = (), max_final_vocab: Optional[int] = None,
                  shrink_windows: bool = True, shared_negatives: bool = True,
-                 exact_sigmoid: bool = False, unicode_errors: str = "replace") -> None:
+                 exact_sigmoid: bool = False, unicode_errors: str = "replace",
+                 batch_words: int = 10000) -> None:
         self.vector_size = V.check_int("vector_size", vector_size, 1, 100_000)
         self.alpha = V.check_float("alpha", alpha, 0.0, 10.0, low_open=True)
         self.min_alpha = V.check_float("min_alpha", min_alpha, 0.0, 10.0)
         self.window = V.check_int("window", window, 1, 10_000)
-        self.min_count = V.check_int("min_count", min_count, 1)
+        # gensim accepts 0 and treats it as 1: every word seen is kept
+        self.min_count = max(1, V.check_int("min_count", min_count, 0))
+        self.batch_words = V.check_int("batch_words", batch_words, 1, 100_000_000)
         self.max_vocab_size = V.check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
         self.sample = V.check_float("sample", sample, 0.0, 1.0)
         self.seed = V.check_int("seed", seed, 0, 2**64 - 1)
@@ -92,7 +94,8 @@ class Word2Vec(TrainableModel):
         n, stride = len(self._vocab), padded_stride(self.vector_size)
         return {"syn0": (n, stride),
                 "syn1neg": (n, stride) if self.negative > 0 else None,
-                "syn1": (max(n - 1, 1), stride) if self.hs else None}
+                # gensim's shape: one row per word; the n - 1 inner nodes use the first n - 1
+                "syn1": (n, stride) if self.hs else None}
 
     def _init_weights(self) -> None:
         _core.init_input_vectors(self._weights["syn0"], self._vocab, self.vector_size, self.seed)
@@ -131,15 +134,65 @@ class Word2Vec(TrainableModel):
     def _words_and_counts(self) -> Tuple[list, np.ndarray]:
         return self.wv.index_to_key, np.asarray(self.wv.expandos["count"], dtype=np.int64)
 
+    def _upgrade_loaded(self, name: str, matrix: np.ndarray) -> np.ndarray:
+        # Files written before syn1 took gensim's shape hold the n - 1 inner nodes only.
+        n = len(self._vocab)
+        if name == "syn1" and n > 1 and matrix.shape[0] == n - 1:
+            return np.vstack([matrix, np.zeros((1, matrix.shape[1]), dtype=matrix.dtype)])
+        return matrix
+
     @property
     def syn1neg(self) -> Optional[np.ndarray]:
-        """Output vectors of negative sampling (padded storage; None without negative sampling)."""
-        return self._weights.get("syn1neg")
+        """Output vectors of negative sampling, ``[len(wv), vector_size]`` as gensim's (None
+        without negative sampling).  A view of the training storage, like ``wv.vectors``: writes
+        reach the model; rows are strided, not C-contiguous (``np.ascontiguousarray`` copies)."""
+        m = self._weights.get("syn1neg")
+        return None if m is None else m[:, : self.vector_size]
 
     @property
     def syn1(self) -> Optional[np.ndarray]:
-        """Inner-node vectors of hierarchical softmax (padded storage; None without hs)."""
-        return self._weights.get("syn1")
+        """Inner-node vectors of hierarchical softmax, ``[len(wv), vector_size]`` as gensim's:
+        node i of the Huffman tree is row i, the last row is unused (None without hs).  A view
+        of the training storage, as :attr:`syn1neg`."""
+        m = self._weights.get("syn1")
+        return None if m is None else m[:, : self.vector_size]
+
+    def predict_output_word(self, context_words_list: Sequence[str], topn: int = 10) -> Optional[List[Tuple[str, float]]]:
+        """The ``topn`` most probable centre words for a context, as gensim: the softmax over
+        ``syn1neg`` of the context vectors' mean (sum with ``cbow_mean=0``).  Needs negative
+        sampling; out-of-vocabulary context words are skipped, and None comes back (logged)
+        when none is left.  The softmax is computed stably (gensim's overflows to NaN)."""
+        if not self.negative:
+            raise RuntimeError("We have currently only implemented predict_output_word for the negative sampling "
+                               "scheme, so you need to have run word2vec with negative > 0 for this to work.")
+        if self._vocab is None:
+            raise RuntimeError("Parameters required for predicting the output words not found.")
+        rows = [self.wv.get_index(w) for w in context_words_list if w in self.wv]
+        if not rows:
+            logger.warning("All the input context words are out-of-vocabulary for the current model.")
+            return None
+        hidden = self.wv.vectors[rows].sum(axis=0)
+        if self.cbow_mean:
+            hidden /= len(rows)
+        scores = (self.syn1neg @ hidden).astype(np.float64)
+        prob = np.exp(scores - scores.max())
+        prob /= prob.sum()
+        top = np.argsort(-prob, kind="stable")[: max(0, int(topn))]
+        return [(self.wv.index_to_key[i], float(prob[i])) for i in top]
+
+    def to_gensim(self) -> Any:
+        """This model as a gensim 4 ``Word2Vec`` (needs gensim): parameters, vocabulary,
+        counts, vectors and output weights (``syn1`` only where both build the same Huffman
+        tree; else it starts at zero, with a warning)."""
+        from . import gensim_compat
+        return gensim_compat.to_gensim(self)
+
+    @classmethod
+    def from_gensim(cls, model: Any) -> "Word2Vec":
+        """A fastembed ``Word2Vec`` from a live gensim 4 one (the same conversion as loading a
+        gensim save)."""
+        from . import gensim_compat
+        return gensim_compat.word2vec_from(model, cls)
 
     def __repr__(self) -> str:
         n = len(self.wv.index_to_key) if self._vocab is not None else 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 from numbers import Integral
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -24,6 +25,7 @@ from . import _core
 from . import evaluation as _evaluation
 from . import io as _io
 from . import _topk
+from ._kv_queries import GensimQueriesMixin
 from ._topk import row_norms as _row_norms
 
 logger = logging.getLogger("fastembed")
@@ -79,7 +81,7 @@ class _NormCache:
         self.unit = unit
 
 
-class KeyedVectors:
+class KeyedVectors(GensimQueriesMixin):
     """Vectors addressed by keys (words), with similarity queries and evaluations.
 
     Attributes mirror gensim 4: ``vectors`` (float32 [n, vector_size]), ``index_to_key``
@@ -288,7 +290,8 @@ class KeyedVectors:
         index = self.get_index(key)
         if norm:
             n = self._norm_cache().norms32[index]
-            result = self._vectors[index] / n if n > 0 else np.zeros(self.vector_size, np.float32)
+            # a zero vector stays zero; a NaN or infinite one gives NaN, as in gensim (not zeros)
+            result = self._vectors[index] / n if n != 0 else np.zeros(self.vector_size, np.float32)
         else:
             result = self._vectors[index]
         result.setflags(write=False)
@@ -543,7 +546,9 @@ class KeyedVectors:
         return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
 
     def _cosmul_terms(self, positive: Any, negative: Any) -> Tuple[np.ndarray, int, List[int]]:
-        """Term vectors of most_similar_cosmul: unit vectors of keys, raw vectors as given."""
+        """Term vectors of most_similar_cosmul: unit vectors of keys, raw vectors as given.  A
+        key's unit vector is ``get_vector(key, norm=True)`` (float32, as gensim's), so a key and
+        its unit vector passed as an array give identical scores."""
         pos, neg = _ensure_list(positive), _ensure_list(negative)
         if not pos:
             raise ValueError("cannot compute similarity with no input")
@@ -551,13 +556,13 @@ class KeyedVectors:
         for it in pos + neg:
             if isinstance(it, np.ndarray):
                 terms.append(self._as_vector(it))
+                _require_finite(terms[-1], it)
             elif isinstance(it, _KEY_TYPES):
-                row = self.get_index(it)
-                rows.append(row)
-                terms.append(self._unit64(row))
+                rows.append(self.get_index(it))
+                _require_finite(self._vectors[rows[-1]], it)  # (its unit vector would be zeros)
+                terms.append(self.get_vector(it, norm=True).astype(np.float64))
             else:
                 raise TypeError(f"expected a key or a vector, got {it!r}")
-            _require_finite(terms[-1], it)
         return np.array(terms, dtype=np.float64), len(pos), rows
 
     @_consistent
@@ -762,7 +767,12 @@ class KeyedVectors:
 
     @classmethod
     def load(cls, fname: str, mmap: Optional[str] = None) -> "KeyedVectors":
-        """Load a :meth:`save`; ``mmap='r'`` memory-maps the vectors read-only."""
+        """Load a :meth:`save`; ``mmap='r'`` memory-maps the vectors read-only.  A gensim 4
+        ``.kv`` / ``.model`` save loads too (read without running code from it; as in gensim,
+        a model file gives the model)."""
+        from . import gensim_compat
+        if os.path.isfile(fname) and gensim_compat.is_pickle(fname):
+            return gensim_compat.load_gensim(fname, mmap)
         return _io.load_native(cls, fname, mmap=mmap)
 
 
