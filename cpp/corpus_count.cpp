@@ -62,6 +62,15 @@ struct CorpusCounter::RangeCount {
 
 void CorpusCounter::count_file(const std::string& path, std::atomic<uint64_t>* bytes_done,
                                const std::atomic<bool>* stop, int threads, uint64_t min_range_bytes) {
+  try {
+    count_file_ranges(path, bytes_done, stop, threads, min_range_bytes);
+  } catch (const std::length_error& e) {  // a word over kMaxTokenBytes: say in which file
+    throw std::length_error("'" + path + "': " + e.what());
+  }
+}
+
+void CorpusCounter::count_file_ranges(const std::string& path, std::atomic<uint64_t>* bytes_done,
+                                      const std::atomic<bool>* stop, int threads, uint64_t min_range_bytes) {
   const uint64_t size = regular_file_size(path);  // before fopen, which would block on a pipe with no writer
   if (threads < 2 || counter_.max_vocab_size() || !stream_.clean() || in_sentence_ ||
       size < static_cast<uint64_t>(threads) * std::max<uint64_t>(min_range_bytes, 1)) {
@@ -71,8 +80,12 @@ void CorpusCounter::count_file(const std::string& path, std::atomic<uint64_t>* b
   std::vector<uint64_t> cuts{0};
   {
     FilePtr f = open_corpus(path);
-    for (int t = 1; t < threads; ++t)
-      cuts.push_back(std::max(cuts.back(), cut_after_space(f.get(), path, size / threads * t, size)));
+    for (int t = 1; t < threads; ++t) {
+      // A cut already past this range's nominal start (a huge word) is reused: each scan
+      // starts where the last one ended, so all of them cover the file at most once.
+      const uint64_t nominal = size / threads * t;
+      cuts.push_back(cuts.back() >= nominal ? cuts.back() : cut_after_space(f.get(), path, nominal, size));
+    }
   }
   cuts.push_back(size);
   std::vector<RangeCount> ranges(static_cast<size_t>(threads));

@@ -50,6 +50,8 @@ class CorpusCounter {
 
  private:
   struct RangeCount;
+  void count_file_ranges(const std::string& path, std::atomic<uint64_t>* bytes_done,
+                         const std::atomic<bool>* stop, int threads, uint64_t min_range_bytes);
   void count_file_serial(const std::string& path, std::atomic<uint64_t>* bytes_done,
                          const std::atomic<bool>* stop);
   void count_range(const std::string& path, uint64_t begin, uint64_t end, RangeCount& out,

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "text.h"
+#include "tokenizer.h"
 
 namespace fe {
 
@@ -67,10 +68,23 @@ void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf, u
   const uint64_t rb = b ? b - 1 : 0;
   buf.resize(e - rb);
   buf.resize(pread_all(&buf[0], e - rb, rb));
+  size_t first = 0;  // where the range's first word can start
+  if (b) {
+    // Skip the tail of a word that began in the previous range (and the look-behind byte).
+    while (first < buf.size() && !is_space(static_cast<unsigned char>(buf[first]))) ++first;
+    if (first == buf.size()) {
+      // No word starts here (the middle of a huge word): its owner reads it.  Returning
+      // before reading on keeps an epoch linear in the file's size, however long the word.
+      buf.clear();
+      if (start) *start = e;
+      return;
+    }
+  }
   // Finish the last word: read on until whitespace or the end of the file.
   uint64_t pos = rb + buf.size();
   const size_t step = 1 << 16;
   while (!buf.empty() && !is_space(static_cast<unsigned char>(buf.back())) && pos < chunks.file_size()) {
+    if (pos > e && pos - e > kMaxTokenBytes) throw_token_too_long("'" + path_ + "' at byte " + std::to_string(e) + ": ");
     size_t old = buf.size();
     buf.resize(old + step);
     size_t got = pread_all(&buf[old], step, pos);
@@ -84,15 +98,8 @@ void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf, u
       break;
     }
   }
-  if (b) {
-    // Drop the tail of a word that began in the previous range (and the look-behind byte).
-    size_t k = 0;
-    while (k < buf.size() && !is_space(static_cast<unsigned char>(buf[k]))) ++k;
-    buf.erase(0, k);
-    if (start) *start = rb + k;
-  } else if (start) {
-    *start = 0;
-  }
+  buf.erase(0, first);
+  if (start) *start = rb + first;
 }
 
 }  // namespace fe

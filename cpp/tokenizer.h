@@ -4,12 +4,23 @@
 // word at the end of one buffer for the next, and can apply gensim's sentence rules.
 #pragma once
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
 #include "text.h"
 
 namespace fe {
+
+// Longest word any corpus reader accepts (16 MiB): a stream with no whitespace (/dev/zero, a
+// binary file, a decompression bomb) must end in an error, not in memory exhaustion.  Python's
+// readers use the same limit (fastembed.corpus.MAX_TOKEN_BYTES).
+constexpr uint64_t kMaxTokenBytes = uint64_t{1} << 24;
+
+[[noreturn]] inline void throw_token_too_long(const std::string& where) {
+  throw std::length_error(where + "a word longer than " + std::to_string(kMaxTokenBytes) +
+                          " bytes (no whitespace: is it a text corpus?)");
+}
 
 // Calls on_word(std::string_view word, bool has_high_bytes) for every complete word in
 // [p, end) and on_newline() for every '\n'.  When `final` is false, a word touching `end` is not
@@ -98,6 +109,7 @@ class StreamTokenizer {
       size_t k = 0;
       while (k < n && !is_space(static_cast<unsigned char>(p[k]))) ++k;
       carry_.append(p, k);
+      if (carry_.size() > kMaxTokenBytes) throw_token_too_long("");
       if (k == n) return;
       tokenize(carry_.data(), carry_.data() + carry_.size(), true, word, newline);
       carry_.clear();
@@ -105,6 +117,7 @@ class StreamTokenizer {
       n -= k;
     }
     const char* rest = tokenize(p, p + n, false, word, newline);
+    if (static_cast<uint64_t>(p + n - rest) > kMaxTokenBytes) throw_token_too_long("");
     carry_.assign(rest, static_cast<size_t>(p + n - rest));
   }
   // No partial word carried and no open sentence: the next byte starts afresh.

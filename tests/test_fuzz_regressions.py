@@ -287,3 +287,34 @@ def test_w2v_roundtrip_inputs(path, tmp_path):
         same = (back.vectors.view(np.uint32) == kv.vectors.view(np.uint32)) | (
             np.isnan(back.vectors) & np.isnan(kv.vectors))
         assert same.all()
+
+
+# --- the native formats' readers (tests/fuzz/fuzz_native.py) ----------------------------------
+def _native_fuzz():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("fuzz_native", os.path.join(FUZZ, "fuzz_native.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_NATIVE = _native_fuzz()
+_NATIVE_INPUTS = [(t, p) for t in _NATIVE.TARGETS for p in _inputs(t)]
+
+
+@pytest.mark.parametrize("target, path", _NATIVE_INPUTS, ids=[_ids([p])[0] for _, p in _NATIVE_INPUTS])
+def test_native_reader_inputs(target, path):
+    """Every seed and saved failure of the native readers: ValueError/EOFError or a result,
+    and no allocation beyond 4x the input's size + 1 MB."""
+    with open(path, "rb") as f:
+        assert _NATIVE.check(target, f.read()) is None
+
+
+def test_native_readers_short_fuzz():
+    """A few hundred mutants per target (fixed seed), so the harness itself stays tested."""
+    for target in _NATIVE.TARGETS:
+        rng = random.Random(17)
+        pool = [open(p, "rb").read() for p in _inputs(target)]
+        for _ in range(150):
+            data = _NATIVE.mutate(rng, rng.choice(pool))
+            assert _NATIVE.check(target, data) is None, data[:200]

@@ -282,7 +282,7 @@ def test_native_round_trip(tmp_path, mmap):
     kv.set_vecattr("w3", "tag", "x")
     path = str(tmp_path / "model.kv")
     kv.save(path)
-    assert os.path.exists(vectors_path(path))
+    assert os.listdir(tmp_path) == ["model.kv"]  # one file: atomic as a whole
     back = KeyedVectors.load(path, mmap=mmap)
     assert back.index_to_key == kv.index_to_key and back.key_to_index == kv.key_to_index
     assert np.array_equal(back.vectors, kv.vectors)
@@ -321,26 +321,50 @@ def test_native_int_keys_and_strided_vectors(tmp_path):
     assert np.array_equal(back.vectors, padded[:, :5])
 
 
-def test_native_detects_foreign_and_mismatched_files(tmp_path):
-    a, b = make_kv(n=10, seed=1), make_kv(n=10, seed=2)
-    a.save(str(tmp_path / "a"))
+def test_native_detects_foreign_and_damaged_files(tmp_path):
+    b = make_kv(n=10, seed=2)
     b.save(str(tmp_path / "b"))
-    os.replace(vectors_path(str(tmp_path / "b")), vectors_path(str(tmp_path / "a")))
-    with pytest.raises(ValueError, match="does not belong"):
-        KeyedVectors.load(str(tmp_path / "a"))
     write(tmp_path / "pickle", b"\x80\x04\x95junk")  # a damaged pickle (gensim saves are pickles)
     with pytest.raises(ValueError, match="not a loadable gensim save"):
         KeyedVectors.load(str(tmp_path / "pickle"))
     good = (tmp_path / "b").read_bytes()
     write(tmp_path / "cut", good[: len(good) // 2])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cut: corrupt fastembed KeyedVectors file"):
         KeyedVectors.load(str(tmp_path / "cut"))
-    b.save(str(tmp_path / "c"))
-    os.remove(vectors_path(str(tmp_path / "c")))
-    with pytest.raises(FileNotFoundError):
-        KeyedVectors.load(str(tmp_path / "c"))
     with pytest.raises(ValueError, match="mmap"):
-        KeyedVectors.load(str(tmp_path / "a"), mmap="w+")
+        KeyedVectors.load(str(tmp_path / "b"), mmap="w+")
+
+
+def test_native_reads_version_1_pairs(tmp_path):
+    """Files saved before the one-file format (``path`` + ``path.vectors.npy``) still load,
+    a pair from two saves is refused, and a new save replaces both with one file."""
+    import json
+    import zlib
+
+    a, b = make_kv(n=10, seed=1), make_kv(n=10, seed=2)
+    for name, kv in (("a", a), ("b", b)):
+        path = str(tmp_path / name)
+        keys = "\n".join(kv.index_to_key).encode()
+        rows = [0, 5, 9]
+        crc = zlib.crc32(np.asarray(kv.vectors.shape, dtype="<i8").tobytes())
+        for r in rows:
+            crc = zlib.crc32(kv.vectors[r].astype("<f4").tobytes(), crc)
+        header = {"format_version": 1, "count": 10, "vector_size": kv.vector_size,
+                  "vectors_file": name + ".vectors.npy", "fingerprint": crc,
+                  "keys": {"offset": 0, "nbytes": len(keys), "encoding": "lines"}, "expandos": {}}
+        write(tmp_path / name, b"FASTEMBED-KV\n" + json.dumps(header).encode() + b"\n" + keys)
+        np.save(vectors_path(path), kv.vectors)
+    back = KeyedVectors.load(str(tmp_path / "a"), mmap="r")
+    assert back.index_to_key == a.index_to_key and np.array_equal(back.vectors, a.vectors)
+    os.replace(vectors_path(str(tmp_path / "b")), vectors_path(str(tmp_path / "a")))
+    with pytest.raises(ValueError, match="does not belong"):
+        KeyedVectors.load(str(tmp_path / "a"))
+    os.remove(vectors_path(str(tmp_path / "a")))
+    with pytest.raises(FileNotFoundError, match="vectors file of"):
+        KeyedVectors.load(str(tmp_path / "a"))
+    b.save(str(tmp_path / "b"))  # version 2 over version 1: the old .npy goes
+    assert sorted(os.listdir(tmp_path)) == ["a", "b"]
+    assert np.array_equal(KeyedVectors.load(str(tmp_path / "b")).vectors, b.vectors)
 
 
 def test_failed_write_keeps_the_old_file(tmp_path, monkeypatch):

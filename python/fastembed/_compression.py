@@ -10,9 +10,13 @@ import bz2
 import gzip
 import lzma
 import os
+import zlib
 from typing import IO, Optional, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+#: What the codecs raise on damaged data (gzip's BadGzipFile and bz2's errors are OSErrors).
+DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
 
 #: The suffixes (lower case) this package reads and writes compressed.
 SUFFIXES = (".gz", ".bz2", ".xz", ".lzma")

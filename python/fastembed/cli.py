@@ -20,7 +20,8 @@ import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from . import __version__
-from ._atomic import atomic_write
+from ._atomic import atomic_write, check_writable
+from .corpus import check_streamable
 from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
 from .cli_adapt import add_adapt_parser, add_init_options, check_lock, run_adapt
 from .io import (detect_format, load_vectors, read_vocab_file, save_model_output,
@@ -343,12 +344,15 @@ def output_format(args: argparse.Namespace) -> str:
 
 
 def _check_output_dir(path: Optional[str]) -> None:
+    """Fail now, not after hours of training: the folder exists and a file can be created in it
+    (the same temporary file a save writes, removed at once)."""
     if path:
         directory = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(directory):
             raise FileNotFoundError(f"output directory does not exist: {directory!r}")
         if os.path.isdir(path):
             raise IsADirectoryError(f"output is a directory: {path!r}")
+        check_writable(path)
 
 
 def cmd_train(args: argparse.Namespace, progress: bool) -> int:
@@ -359,8 +363,7 @@ def cmd_train(args: argparse.Namespace, progress: bool) -> int:
         raise _UsageError(str(e)) from None
     if not args.output and not args.save_vocab:
         raise _UsageError("give -output FILE (and/or -save-vocab FILE)")
-    if not os.path.isfile(args.corpus):
-        raise FileNotFoundError(f"training file not found: {args.corpus!r}")
+    check_streamable(args.corpus)  # missing, a folder, a pipe or a device: say which
     if args.read_vocab and not os.path.isfile(args.read_vocab):
         raise FileNotFoundError(f"vocabulary file not found: {args.read_vocab!r}")
     if args.init_vectors is None and (args.lock_init is not None or args.init_vocab is not None):

@@ -7,8 +7,11 @@ Bytes that are not valid UTF-8 are replaced with U+FFFD (``errors='replace'``), 
 """
 from __future__ import annotations
 
+import contextlib
 import os
-from typing import IO, Iterator, List, NamedTuple, Optional, Tuple, Union
+import re
+import stat
+from typing import IO, Any, Iterator, List, NamedTuple, Optional, Tuple, Union
 
 from . import _compression
 from ._compression import is_compressed  # noqa: F401  (model.py picks stream mode by it)
@@ -17,6 +20,55 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 #: Longest sentence handed out by the readers; longer lines are split (as gensim does).
 MAX_WORDS_IN_BATCH = 10000
+
+#: Longest word any reader accepts (16 MiB, ``kMaxTokenBytes`` in ``cpp/tokenizer.h``): a
+#: stream without whitespace (``/dev/zero``, a binary file, a decompression bomb) ends in a
+#: ``ValueError`` naming the file instead of exhausting memory.
+MAX_TOKEN_BYTES = 1 << 24
+
+_PIECE = 1 << 20  # bytes read per step by the Python-side readers
+_ASCII_SPACE = re.compile(rb"[ \t\n\r\x0b\x0c\x1c-\x1f]")  # cpp/text.h is_space: never inside UTF-8
+
+
+def token_too_long(name: str, offset: int) -> ValueError:
+    return ValueError(f"{name}: a word longer than {MAX_TOKEN_BYTES} bytes before byte {offset} "
+                      "(no whitespace: is it a text corpus?)")
+
+
+def decompress_failed(name: str, offset: int, e: BaseException) -> ValueError:
+    """A damaged compressed corpus: the file, how far it decompressed, and the codec's words."""
+    return ValueError(f"{name}: damaged {_compression.compression_of(name) or 'compressed'} data after "
+                      f"{offset} decompressed bytes ({type(e).__name__}: {e})")
+
+
+@contextlib.contextmanager
+def _reading(name: str, position: List[int]) -> Iterator[None]:
+    """Turn a codec's error while reading ``name`` into :func:`decompress_failed`;
+    ``position[0]`` is the decompressed offset reached."""
+    try:
+        yield
+    except (FileNotFoundError, PermissionError, IsADirectoryError):
+        raise
+    except _compression.DECOMPRESS_ERRORS as e:
+        if not _compression.is_compressed(name):
+            raise
+        raise decompress_failed(name, position[0], e) from None
+
+
+def check_streamable(path: str) -> None:
+    """A corpus path must be a regular file: training reads it once for the vocabulary and
+    once per epoch, which a pipe cannot give (a second read blocks or is empty) and a device
+    such as /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FileNotFoundError(f"corpus file not found: {path!r}") from None
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
+    if not stat.S_ISREG(mode):
+        kind = "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise ValueError(f"{path!r} is not a regular file ({kind}): a corpus is read once for the vocabulary "
+                         "and once per epoch, so save the text to a file first")
 
 
 def _corpus_file(path: PathLike) -> str:
@@ -90,12 +142,11 @@ class LineSentence:
                 yield from self._lines(f)
 
     def _lines(self, f: IO) -> Iterator[List[str]]:
-        for n, line in enumerate(f):
+        name = self.source if isinstance(self.source, str) else getattr(self.source, "name", "<file object>")
+        for n, words in enumerate(line_words(f, str(name))):
             if self.limit is not None and n >= self.limit:
                 return
-            if isinstance(line, bytes):
-                line = line.decode("utf-8", errors="replace")
-            yield from _split_long(line.split(), self.max_sentence_length)
+            yield from _split_long(words, self.max_sentence_length)
 
 
 class Text8Corpus:
@@ -118,16 +169,20 @@ class Text8Corpus:
         n = self.max_sentence_length
         pending: List[str] = []  # words not yet handed out (fewer than n)
         rest = b""
-        with open_binary(self.fname) as f:
+        position = [0]
+        with open_binary(self.fname) as f, _reading(self.fname, position):
             while True:
-                block = f.read(1 << 20)
+                block = f.read(_PIECE)
                 if not block:
                     break
+                position[0] += len(block)
                 text = rest + block
                 # Keep a word cut by the block boundary for the next block.
                 cut = max(text.rfind(b" "), text.rfind(b"\n"), text.rfind(b"\t"), text.rfind(b"\r"))
                 if cut < 0:
                     rest = text
+                    if len(rest) > MAX_TOKEN_BYTES:
+                        raise token_too_long(self.fname, position[0])
                     continue
                 rest = text[cut + 1 :]
                 words = pending + text[: cut + 1].decode("utf-8", errors="replace").split()
@@ -154,6 +209,9 @@ class PathLineSentences:
                 if os.path.isfile(os.path.join(source, name)))
             if not self.input_files:
                 raise ValueError(f"no files in folder {source!r}")
+        elif os.path.exists(source):
+            check_streamable(source)  # a pipe or a device: says so
+            raise ValueError(f"not a file or folder: {source!r}")  # pragma: no cover (a socket...)
         else:
             raise FileNotFoundError(f"no such file or folder: {source!r}")
         self.source = source
@@ -179,15 +237,79 @@ def read_blocks(path: PathLike, block_size: int = 1 << 20) -> Iterator[bytes]:
 def read_blocks_with_position(path: PathLike, block_size: int = 1 << 20) -> Iterator[Tuple[bytes, float]]:
     """Like :func:`read_blocks`, with the share of the file (compressed bytes) read so far."""
     path = _corpus_file(path)
+    check_streamable(path)
     size = max(os.path.getsize(path), 1)
+    position = [0]
+    run = 0  # bytes since the last ASCII whitespace: the word the C++ side is still waiting on
     with open(path, "rb") as raw:  # the raw file's position measures progress
         f = _compression.wrap_binary(raw, path, "rb")
         try:
             while True:
-                block = f.read(block_size)
+                with _reading(path, position):
+                    block = f.read(block_size)
                 if not block:
                     return
+                position[0] += len(block)
+                last = _last_space(block)
+                run = run + len(block) if last < 0 else len(block) - last - 1
+                if run > MAX_TOKEN_BYTES:
+                    raise token_too_long(path, position[0])
                 yield block, min(1.0, raw.tell() / size)
         finally:
             if f is not raw:
                 f.close()
+
+
+def _last_space(block: bytes) -> int:
+    """Index of the last ASCII whitespace byte of ``block``, -1 if none."""
+    tail = block[-4096:]
+    for m in _ASCII_SPACE.finditer(tail[::-1]):  # cheap: only the block's end is scanned
+        return len(block) - 1 - m.start()
+    if len(block) <= 4096:
+        return -1
+    m = None
+    for m in _ASCII_SPACE.finditer(block):  # rare: a word over 4 KB at the block's end
+        pass
+    return m.start() if m else -1
+
+
+def line_words(f: IO, name: str) -> Iterator[List[str]]:
+    """The whitespace-separated words of each line of ``f`` (bytes, decoded as UTF-8 with
+    U+FFFD for bad bytes, or text), read in pieces of at most 1 MB so that memory is bounded by
+    the longest line's words, not by its raw text; a word over MAX_TOKEN_BYTES raises."""
+    position = [0]
+    words: List[str] = []
+    carry: Any = None  # the start of a word cut by the end of a piece
+
+    def split(text: Any) -> List[str]:
+        return (text.decode("utf-8", errors="replace") if isinstance(text, bytes) else text).split()
+
+    with _reading(name, position):
+        while True:
+            piece = f.readline(_PIECE)
+            if not piece:
+                break
+            position[0] += len(piece)
+            if carry is None:
+                carry = piece[:0]
+            if piece[-1:].isspace():
+                complete, tail = piece, piece[:0]
+            else:  # cut after the last whitespace (bytes: ASCII, never inside a UTF-8 sequence)
+                last = piece.rsplit(None, 1)[-1]
+                if len(last) == len(piece):  # no whitespace at all: the word goes on
+                    carry += piece
+                    if len(carry) > MAX_TOKEN_BYTES:
+                        raise token_too_long(name, position[0])
+                    continue
+                complete, tail = piece[: len(piece) - len(last)], last
+            words.extend(split(carry + complete))
+            carry = tail
+            if len(carry) > MAX_TOKEN_BYTES:
+                raise token_too_long(name, position[0])
+            if piece.endswith(b"\n" if isinstance(piece, bytes) else "\n"):
+                yield words
+                words = []
+        if carry:
+            words.extend(split(carry))
+        if words:
+            yield words

@@ -13,11 +13,11 @@ import logging
 import math
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .io import open_text
+from ._compression import open_binary
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import KeyedVectors
@@ -62,6 +62,19 @@ class PairsReport:
     similarities: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
 
 
+def _decoded_lines(path: str, encoding: str) -> Iterator[Tuple[int, str]]:
+    """(0-based line number, text) of an evaluation file (plain or compressed); a line that is
+    not ``encoding`` raises a UnicodeDecodeError naming the file and the line."""
+    with open_binary(path) as fin:
+        for line_no, raw in enumerate(fin):
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as e:
+                raise UnicodeDecodeError(e.encoding, e.object, e.start, e.end,
+                                         f"{e.reason} on line {line_no + 1} of {path}") from None
+            yield line_no, line.replace("\r\n", "\n")
+
+
 def _ok_vocab(kv: "KeyedVectors", restrict_vocab: Optional[int], case_insensitive: bool) -> Dict[Any, int]:
     """Key (upper-cased if case-insensitive) -> row, over the first restrict_vocab keys; the
     first (most frequent) of several case variants wins, as in gensim."""
@@ -96,29 +109,28 @@ def evaluate_analogies(kv: "KeyedVectors", path: str, restrict_vocab: Optional[i
     sections: List[Tuple[str, List[Tuple[tuple, int]]]] = []
     questions: List[Tuple[int, int, int]] = []
     quadruplets = oov = 0
-    with open_text(path) as fin:
-        for line_no, line in enumerate(fin):
-            if line.startswith(": "):
-                sections.append((line.lstrip(": ").strip(), []))
-                continue
-            if not sections:
-                raise ValueError(f"Missing section header before line #{line_no} in {path}")
-            words = line.split()
-            if len(words) != 4:
-                logger.debug("skipping invalid line #%d in %s", line_no, path)
-                continue
-            if case_insensitive:
-                words = [w.upper() for w in words]
-            quad = tuple(words)
-            quadruplets += 1
-            if any(w not in ok_vocab for w in quad):
-                oov += 1
-                if dummy4unknown:
-                    sections[-1][1].append((quad, -1))
-                continue
-            a, b, c, _ = quad
-            questions.append((ok_vocab[a], ok_vocab[b], ok_vocab[c]))
-            sections[-1][1].append((quad, len(questions) - 1))
+    for line_no, line in _decoded_lines(path, "utf-8"):
+        if line.startswith(": "):
+            sections.append((line.lstrip(": ").strip(), []))
+            continue
+        if not sections:
+            raise ValueError(f"Missing section header before line #{line_no} in {path}")
+        words = line.split()
+        if len(words) != 4:
+            logger.debug("skipping invalid line #%d in %s", line_no, path)
+            continue
+        if case_insensitive:
+            words = [w.upper() for w in words]
+        quad = tuple(words)
+        quadruplets += 1
+        if any(w not in ok_vocab for w in quad):
+            oov += 1
+            if dummy4unknown:
+                sections[-1][1].append((quad, -1))
+            continue
+        a, b, c, _ = quad
+        questions.append((ok_vocab[a], ok_vocab[b], ok_vocab[c]))
+        sections[-1][1].append((quad, len(questions) - 1))
 
     top = _answer_analogies(kv, questions, restrict_vocab, similarity_function)
     keys = kv.index_to_key
@@ -205,30 +217,29 @@ def evaluate_pairs(kv: "KeyedVectors", path: str, delimiter: str = "\t", encodin
     gold: List[float] = []
     pair_rows: List[Tuple[int, int]] = []  # (-1, -1) marks a dummy
     oov = 0
-    with open_text(path, encoding=encoding) as fin:
-        for line_no, line in enumerate(fin):
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split(delimiter)
-            if len(parts) != 3:
-                logger.debug("skipping invalid line #%d in %s", line_no, path)
-                continue
-            a, b, sim = parts
-            if case_insensitive:
-                a, b = a.upper(), b.upper()
-            try:
-                value = float(sim)
-            except ValueError:
-                logger.debug("skipping invalid line #%d in %s", line_no, path)
-                continue
-            if a not in ok_vocab or b not in ok_vocab:
-                oov += 1
-                if dummy4unknown:
-                    gold.append(value)
-                    pair_rows.append((-1, -1))
-                continue
-            gold.append(value)
-            pair_rows.append((ok_vocab[a], ok_vocab[b]))
+    for line_no, line in _decoded_lines(path, encoding):
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(delimiter)
+        if len(parts) != 3:
+            logger.debug("skipping invalid line #%d in %s", line_no, path)
+            continue
+        a, b, sim = parts
+        if case_insensitive:
+            a, b = a.upper(), b.upper()
+        try:
+            value = float(sim)
+        except ValueError:
+            logger.debug("skipping invalid line #%d in %s", line_no, path)
+            continue
+        if a not in ok_vocab or b not in ok_vocab:
+            oov += 1
+            if dummy4unknown:
+                gold.append(value)
+                pair_rows.append((-1, -1))
+            continue
+        gold.append(value)
+        pair_rows.append((ok_vocab[a], ok_vocab[b]))
     if not gold:
         raise ValueError(f"No valid similarity judgements found in {path}: either invalid format or "
                          f"all are out-of-vocabulary in {kv}")
@@ -252,7 +263,10 @@ def _pair_cosines(kv: "KeyedVectors", rows: np.ndarray) -> np.ndarray:
         a = kv.vectors[rows[real, 0]].astype(np.float64)
         b = kv.vectors[rows[real, 1]].astype(np.float64)
         den = np.sqrt((a * a).sum(axis=1)) * np.sqrt((b * b).sum(axis=1))
-        out[real] = np.divide((a * b).sum(axis=1), den, out=np.zeros(len(a)), where=den > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cos = (a * b).sum(axis=1) / den  # NaN for a NaN or infinite vector: the correlations are NaN
+        cos[den == 0] = 0.0
+        out[real] = cos
     return out
 
 
@@ -378,6 +392,8 @@ def spearmanr(x: Sequence[float], y: Sequence[float]) -> CorrelationResult:
         raise ValueError("x and y must be 1-D arrays of the same length")
     if len(x) < 2:
         raise ValueError("x and y must have length at least 2")
+    if np.isnan(x).any() or np.isnan(y).any():  # scipy's nan_policy='propagate'
+        return CorrelationResult(float("nan"), float("nan"))
     rx, ry = rankdata(x), rankdata(y)
     if rx.min() == rx.max() or ry.min() == ry.max():
         return CorrelationResult(float("nan"), float("nan"))

@@ -19,6 +19,7 @@ from typing import Any, Dict, Optional
 import numpy as np
 
 from . import _core
+from . import _npy
 
 logger = logging.getLogger("fastembed")
 
@@ -113,7 +114,7 @@ def _load_arrays(obj: Any, fname: str, mmap: Optional[str]) -> None:
         path = f"{fname}.{attrib}.npy"
         if not os.path.exists(path):
             raise ValueError(f"{path!r} is missing: gensim saved the array {attrib!r} beside the model file")
-        state[attrib] = np.load(path, mmap_mode=mmap, allow_pickle=False)
+        state[attrib] = _npy.load_file(path, mmap)  # the header checked against the file's size first
     if state.get("__scipys"):
         raise ValueError("sparse matrices in a gensim save are not supported")
 

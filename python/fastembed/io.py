@@ -7,10 +7,10 @@ anything is allocated (for a compressed file, whose size is unknown, the matrix 
 data instead), so a damaged or hostile file fails with ``ValueError`` instead of exhausting
 memory.
 
-The native format is two files: ``path`` (keys, per-key attributes, a small JSON header) and
-``path + ".vectors.npy"``, a plain ``.npy`` matrix that :func:`load_native` can memory-map.
-All writes go through a temporary file renamed over the target, so an interrupted save never
-leaves a half-written file behind.
+The native format (:mod:`fastembed._native`) is one checksummed file holding keys, per-key
+attributes and the matrix, which :func:`load_native` can memory-map.  All writes go through a
+temporary file renamed over the target (:mod:`fastembed._atomic`), so an interrupted save
+never leaves a half-written file behind and a killed one leaves the previous file.
 
 The command line's file handling lives here too: :func:`detect_format` and :func:`load_vectors`
 (any supported vectors file), the C tool's vocabulary files (:func:`read_vocab_file`,
@@ -21,16 +21,18 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import lzma
 import os
-import zlib
+import stat
+import zipfile
 from typing import IO, TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 
 from . import _core
-from ._atomic import atomic_write
-from ._compression import compression_of, open_binary, open_text, wrap_binary
+from . import _native, _npy
+from ._atomic import atomic_write, atomic_write_set
+from ._native import vectors_path  # noqa: F401  (version-1 saves)
+from ._compression import DECOMPRESS_ERRORS, compression_of, open_binary, open_text, wrap_binary
 
 if TYPE_CHECKING:  # pragma: no cover
     from .vectors import KeyedVectors
@@ -43,15 +45,14 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: ``EOFError`` (what gensim raises in that case).
 TruncatedFileError = _core.TruncatedFileError
 
-_NATIVE_MAGIC = b"FASTEMBED-KV\n"
-_NATIVE_VERSION = 1
+_NATIVE_MAGIC = _native.MAGIC
 _UNICODE_ERRORS = ("strict", "replace", "ignore")
 _ROWS_PER_CHUNK = 16384  # rows formatted per call when writing word2vec files
 _WINDOW_BYTES = 16 << 20  # input parsed per call when reading word2vec files
 _MAX_HEADER_BYTES = 1 << 20  # a "count dim" line longer than this is not a header
 _MAX_WORD_BYTES = 1 << 20  # longest word accepted (the C tool's limit is 100 bytes)
 
-_DECOMPRESS_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error)
+_DECOMPRESS_ERRORS = DECOMPRESS_ERRORS
 
 
 class _Window:
@@ -97,14 +98,13 @@ class _Window:
 
 
 @contextlib.contextmanager
-def _write_stream(path: str) -> Iterator[IO[bytes]]:
-    """Atomic binary writer that compresses according to the path's extension."""
-    with atomic_write(path, "wb") as raw:
-        if compression_of(path) is None:
-            yield raw
-        else:
-            with wrap_binary(raw, path, "wb") as z:
-                yield z
+def _compressed(raw: IO[bytes], path: str) -> Iterator[IO[bytes]]:
+    """``raw`` seen through the compression that ``path``'s extension names."""
+    if compression_of(path) is None:
+        yield raw
+    else:
+        with wrap_binary(raw, path, "wb") as z:
+            yield z
 
 
 def _check_key_for_word2vec(key: Any) -> bytes:
@@ -136,19 +136,24 @@ def save_word2vec_format(
     if vectors.shape != (n, kv.vector_size):
         raise ValueError(f"vectors have shape {vectors.shape}, expected ({n}, {kv.vector_size})")
     words = [_check_key_for_word2vec(k) for k in kv.index_to_key]
+    targets = [path]
     if fvocab is not None:
         if "count" not in kv.expandos:
             raise ValueError("cannot write a vocabulary file: the vectors have no 'count' attribute")
-        counts = kv.expandos["count"]
-        with _write_stream(os.fspath(fvocab)) as f:
-            f.write(b"".join(w + b" %d\n" % int(c) for w, c in zip(words, counts)))
-    with _write_stream(path) as f:
-        if write_header:
-            f.write(f"{n} {kv.vector_size}\n".encode("ascii"))
-        for start in range(0, n, _ROWS_PER_CHUNK):
-            stop = min(n, start + _ROWS_PER_CHUNK)
-            block = np.ascontiguousarray(vectors[start:stop], dtype=np.float32)
-            f.write(_core.format_word2vec(words[start:stop], block, bool(binary), bool(binary_newline)))
+        targets = [os.fspath(fvocab), path]  # the vectors file is renamed last
+    with atomic_write_set(targets, "wb") as raws:
+        with contextlib.ExitStack() as stack:
+            streams = [stack.enter_context(_compressed(raw, target)) for raw, target in zip(raws, targets)]
+            if fvocab is not None:
+                counts = kv.expandos["count"]
+                streams[0].write(b"".join(w + b" %d\n" % int(c) for w, c in zip(words, counts)))
+            f = streams[-1]
+            if write_header:
+                f.write(f"{n} {kv.vector_size}\n".encode("ascii"))
+            for start in range(0, n, _ROWS_PER_CHUNK):
+                stop = min(n, start + _ROWS_PER_CHUNK)
+                block = np.ascontiguousarray(vectors[start:stop], dtype=np.float32)
+                f.write(_core.format_word2vec(words[start:stop], block, bool(binary), bool(binary_newline)))
 
 
 def _read_vocab_counts(fvocab: str, unicode_errors: str) -> Dict[str, int]:
@@ -212,6 +217,13 @@ def load_word2vec_format(
         if missing:
             logger.warning("vocabulary file %s lacks %d words, e.g. %r; their count is 0",
                            fvocab, len(missing), missing[0])
+        else:
+            # save_word2vec_format writes both files in index order: another order means the
+            # vocabulary came from another save (or a save killed between its two renames)
+            wanted = set(keys)
+            if [w for w in counts if w in wanted] != keys:
+                logger.warning("vocabulary file %s lists the words in another order than %s: "
+                               "were they written by the same save?", fvocab, path)
         kv.expandos["count"] = np.array([counts.get(k, 0) for k in keys], dtype=np.int64)
     else:
         kv.expandos["count"] = n_read - np.arange(len(keys), dtype=np.int64)
@@ -222,7 +234,8 @@ def _read_word2vec(path: str, binary: bool, no_header: bool, limit: int, encodin
                    errors: str) -> Tuple[List[str], np.ndarray]:
     """Stream the file through a window of ~16 MB: peak memory is the vectors plus one window,
     whatever the file's size or compression."""
-    size = None if compression_of(path) else os.path.getsize(path)
+    # a pipe's or a device's size says nothing about its data: grow with it, as for compressed files
+    size = None if compression_of(path) or not stat.S_ISREG(os.stat(path).st_mode) else os.path.getsize(path)
     if no_header:
         n, dim = _scan_no_header(path, limit)
     with open_binary(path) as stream:
@@ -346,145 +359,15 @@ def _drop_duplicates(keys: List[str], vectors: np.ndarray, path: str):
 # --- native format ------------------------------------------------------------------------
 
 
-def vectors_path(path: PathLike) -> str:
-    """Where :func:`save_native` puts the ``.npy`` matrix belonging to ``path``."""
-    return os.fspath(path) + ".vectors.npy"
-
-
-def _fingerprint(vectors: np.ndarray) -> int:
-    """CRC of a few rows: cheap, and enough to notice a ``.npy`` from another save."""
-    n = vectors.shape[0]
-    rows = sorted({0, n // 2, n - 1}) if n else []
-    crc = zlib.crc32(np.asarray(vectors.shape, dtype="<i8").tobytes())
-    for r in rows:
-        crc = zlib.crc32(np.ascontiguousarray(vectors[r], dtype="<f4").tobytes(), crc)
-    return crc
-
-
 def save_native(kv: "KeyedVectors", path: PathLike) -> None:
-    """Save ``kv`` as ``path`` (keys, attributes) plus ``path.vectors.npy`` (the matrix)."""
-    path = os.fspath(path)
-    vectors = kv.vectors
-    n = len(kv.index_to_key)
-    if vectors.shape != (n, kv.vector_size):
-        raise ValueError(f"vectors have shape {vectors.shape}, expected ({n}, {kv.vector_size})")
-    keys = kv.index_to_key
-    for k in keys:
-        if not isinstance(k, (str, int)) or isinstance(k, bool):
-            raise TypeError(f"only str and int keys can be saved, got {type(k).__name__} {k!r}")
-    if len(set(keys)) != n:
-        raise ValueError("index_to_key holds repeated keys")
-    if all(type(k) is str and "\n" not in k for k in keys):
-        # one key per line: split("\n") reads 400,000 keys in ~10 ms
-        keys_blob, keys_encoding = "\n".join(keys).encode("utf-8"), "lines"
-    else:  # int keys, or keys with newlines
-        keys_blob, keys_encoding = json.dumps(keys, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), "json"
-    sections = [keys_blob]
-    offset = len(keys_blob)
-    expandos: Dict[str, Any] = {}
-    for name, arr in kv.expandos.items():
-        arr = np.asarray(arr)
-        if arr.shape != (n,):
-            raise ValueError(f"attribute {name!r} has shape {arr.shape}, expected ({n},)")
-        if arr.dtype == object:
-            blob = json.dumps(arr.tolist(), ensure_ascii=False).encode("utf-8")
-            expandos[name] = {"dtype": "json", "offset": offset, "nbytes": len(blob)}
-        else:
-            le = arr.astype(arr.dtype.newbyteorder("<"), copy=False)
-            blob = np.ascontiguousarray(le).tobytes()
-            expandos[name] = {"dtype": le.dtype.str, "offset": offset, "nbytes": len(blob)}
-        sections.append(blob)
-        offset += len(blob)
-    header = {
-        "format_version": _NATIVE_VERSION,
-        "count": n,
-        "vector_size": int(kv.vector_size),
-        "vectors_file": os.path.basename(vectors_path(path)),
-        "fingerprint": _fingerprint(vectors),
-        "keys": {"offset": 0, "nbytes": len(keys_blob), "encoding": keys_encoding},
-        "expandos": expandos,
-    }
-    # The matrix first: if the keys file cannot be written, the old keys file still fails
-    # its fingerprint check against the new matrix instead of silently mismatching.
-    with atomic_write(vectors_path(path), "wb") as f:
-        np.lib.format.write_array(f, np.asarray(vectors, dtype=np.float32), allow_pickle=False)
-    with atomic_write(path, "wb") as f:
-        f.write(_NATIVE_MAGIC)
-        f.write(json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n")
-        for blob in sections:
-            f.write(blob)
+    """Save ``kv`` as one checksummed file (see :mod:`fastembed._native`), atomically."""
+    _native.save(kv, os.fspath(path))
 
 
 def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVectors":
-    """Load a :func:`save_native` pair; ``mmap='r'`` maps the matrix read-only instead of
-    reading it."""
-    path = os.fspath(path)
-    if mmap not in (None, "r", "r+", "c"):
-        raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}")
-    with open(path, "rb") as f:
-        data = f.read()
-    if not data.startswith(_NATIVE_MAGIC):
-        hint = " (it looks like a pickle, e.g. a gensim save; use load_word2vec_format on a " \
-               "word2vec export instead)" if data[:1] == b"\x80" else ""
-        raise ValueError(f"{path} is not a fastembed KeyedVectors file{hint}")
-    end = data.find(b"\n", len(_NATIVE_MAGIC))
-    try:
-        if end < 0:
-            raise ValueError("no header line")
-        header = json.loads(data[len(_NATIVE_MAGIC) : end].decode("utf-8"))
-        if header.get("format_version") != _NATIVE_VERSION:
-            raise ValueError(f"unsupported format version {header.get('format_version')!r}")
-        n, dim = int(header["count"]), int(header["vector_size"])
-        payload = memoryview(data)[end + 1 :]
-
-        def section(spec) -> memoryview:
-            off, size = int(spec["offset"]), int(spec["nbytes"])
-            if off < 0 or size < 0 or off + size > len(payload):
-                raise ValueError("section outside the file (truncated?)")
-            return payload[off : off + size]
-
-        text = bytes(section(header["keys"])).decode("utf-8")
-        if header["keys"]["encoding"] == "lines":
-            keys = text.split("\n") if n else []
-        else:
-            keys = json.loads(text)
-            if not isinstance(keys, list) or not all(isinstance(k, (str, int)) for k in keys):
-                raise ValueError("keys must be a list of str and int")
-        if len(keys) != n:
-            raise ValueError(f"expected {n} keys, found {len(keys)}")
-        expandos = {}
-        for name, spec in header["expandos"].items():
-            if spec["dtype"] == "json":
-                values = json.loads(bytes(section(spec)).decode("utf-8"))
-                arr = np.empty(len(values), dtype=object)
-                arr[:] = values
-            else:
-                dtype = np.dtype(spec["dtype"])
-                if dtype.hasobject:
-                    raise ValueError(f"bad dtype for attribute {name!r}")
-                arr = np.frombuffer(section(spec), dtype=dtype).astype(dtype.newbyteorder("="))
-            if arr.shape != (n,):
-                raise ValueError(f"attribute {name!r} has {arr.shape[0]} values, expected {n}")
-            expandos[name] = arr
-        vfile = os.path.join(os.path.dirname(os.path.abspath(path)), os.path.basename(header["vectors_file"]))
-    except (KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ValueError(f"{path}: corrupt fastembed KeyedVectors header: {e}") from None
-    except ValueError as e:
-        raise ValueError(f"{path}: corrupt fastembed KeyedVectors file: {e}") from None
-    try:
-        vectors = np.load(vfile, mmap_mode=mmap, allow_pickle=False)
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{vfile}: the vectors file of {path} is missing") from None
-    if vectors.shape != (n, dim) or vectors.dtype != np.float32:
-        raise ValueError(f"{vfile} holds {vectors.dtype} {vectors.shape}, expected float32 ({n}, {dim})")
-    if _fingerprint(vectors) != header["fingerprint"]:
-        raise ValueError(f"{vfile} does not belong to {path} (saved by another save() call?)")
-    kv = cls(dim)
-    kv.index_to_key = keys
-    kv.key_to_index = None  # built on first use
-    kv.vectors = vectors
-    kv.expandos = expandos
-    return kv
+    """Load a :func:`save_native` file (or a version-1 pair); ``mmap='r'`` maps the matrix
+    read-only instead of reading it."""
+    return _native.load(cls, os.fspath(path), mmap)
 
 
 # --- what the command line reads and writes ----------------------------------------------
@@ -502,6 +385,8 @@ def detect_format(path: str) -> str:
         raise FileNotFoundError(f"no such file: {path!r}")
     if os.path.isdir(path):
         raise IsADirectoryError(f"expected a file, got a directory: {path!r}")
+    if not stat.S_ISREG(os.stat(path).st_mode):  # opening a pipe would block until a writer comes
+        raise ValueError(f"{path!r} is not a regular file (a pipe or a device): save the vectors to a file first")
     with open_binary(path) as f:  # a compressed file is judged by its content
         head = f.read(1 << 16)
     first, sep, rest = head.partition(b"\n")
@@ -563,8 +448,8 @@ def load_vectors(path: str) -> Any:
 def _model_format(path: str) -> Optional[str]:
     """The format marker of a model save (only its small parameters member is read)."""
     try:
-        with np.load(path, allow_pickle=False) as z:
-            return json.loads(bytes(z["params"]).decode("utf-8")).get("format")
+        with zipfile.ZipFile(path) as z:
+            return json.loads(bytes(_npy.load_member(z, "params.npy", path)).decode("utf-8")).get("format")
     except Exception:  # not ours, or damaged: the model loader says what is wrong
         return None
 

@@ -164,6 +164,10 @@ class Word2Vec(TrainableModel):
     def _vectors_changed(self) -> None:
         self.wv.norms = None  # cached unit vectors are stale
 
+    def _set_live(self, live: bool) -> None:
+        super()._set_live(live)
+        self.wv._set_live(live)
+
     def _words_and_counts(self) -> Tuple[list, np.ndarray]:
         return self.wv.index_to_key, np.asarray(self.wv.expandos["count"], dtype=np.int64)
 

@@ -19,11 +19,13 @@ import json
 import logging
 import os
 import time
-from typing import Callable, Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+import zipfile
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _core
+from . import _npy
 from . import _validate as V
 from . import trim_rules
 from ._atomic import atomic_write
@@ -35,6 +37,8 @@ logger = logging.getLogger("fastembed")
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+#: The model file's members besides the matrices (params first: it says what else to read).
+_VOCAB_MEMBERS = ("params", "words", "word_lengths", "counts")
 
 class EmptyVocabularyError(RuntimeError, ValueError):
     """No vocabulary to train: none built yet, an empty corpus, or no word reaching min_count.
@@ -64,6 +68,22 @@ class TrainingProgress:
     #: how ``auto`` chose them: each candidate's best time on a calibration block (seconds),
     #: widest first; empty when FASTEMBED_SIMD or ``_core.set_kernels`` pinned the kernels
     kernel_seconds: List[Tuple[str, float]] = dataclasses.field(default_factory=list)
+
+
+def _describe(source: CorpusSource) -> str:
+    if source.file is not None:
+        return f"the corpus file {source.file!r}"
+    if source.stream is not None:
+        return "the corpus " + ", ".join(repr(p) for p in source.stream.paths[:3])
+    return "the corpus"
+
+
+def check_not_training(obj: Any, what: str) -> None:
+    """Refuse to save a model or vectors that train() workers are writing: the file would hold
+    a matrix torn between updates (call it after train(), or from ``on_epoch_end``)."""
+    if getattr(obj, "_workers_running", False):
+        raise RuntimeError(f"cannot {what} while train() is running: the workers are writing the vectors; "
+                           "save after train() returns, or from a callback's on_epoch_end")
 
 
 def aligned_matrix(rows: int, cols: Optional[int] = None) -> np.ndarray:
@@ -99,6 +119,7 @@ class TrainableModel:
     #: Marker and version of the native model file.
     _FORMAT = ""
     _FORMAT_VERSION = 1
+    _workers_running = False
 
     # ------------------------------------------------------------------ subclass hooks
     def _matrix_shapes(self) -> Dict[str, Optional[Tuple[int, int]]]:
@@ -284,6 +305,12 @@ class TrainableModel:
         if trim_rules.check_rule(trim_rule) is not None:
             rules = trim_rules.verdicts(trim_rule, counter.raw_words(), counter.raw_counts(), self.effective_min_count)
         vocab = counter.finalize(self.min_count, self.max_final_vocab or 0, bool(self.sorted_vocab), rules)
+        if len(vocab) == 0 and self.max_vocab_size and counter.min_reduce > 1:
+            raise EmptyVocabularyError(
+                f"max_vocab_size={self.max_vocab_size} is too small for this corpus: the scan pruned the counts "
+                f"{counter.min_reduce - 1} times to stay under it (dropping the words seen fewer than "
+                f"{counter.min_reduce} times, as the word2vec C tool does) and no word is left with "
+                f"min_count={self.effective_min_count}: raise max_vocab_size or leave it None")
         if len(vocab) == 0:
             raise EmptyVocabularyError(
                 f"no word occurs at least min_count={self.effective_min_count} times "
@@ -359,6 +386,10 @@ class TrainableModel:
                     cb.on_epoch_begin(self)
                 epoch_start = time.perf_counter()
                 stats = self._run_epoch(trainer, source, callbacks, start)
+                if stats.words == 0 and not trainer.stopped:
+                    raise ValueError(
+                        f"no word of the {len(self._vocab)}-word vocabulary occurs in {_describe(source)}: "
+                        "nothing was trained (was the vocabulary built from another corpus?)")
                 seconds = time.perf_counter() - epoch_start
                 self.epoch_losses.append(float(stats.loss))
                 self.epoch_stats.append(dict(words=stats.words, kept=stats.kept, loss=stats.loss,
@@ -380,6 +411,7 @@ class TrainableModel:
                 pass
             raise
         finally:
+            self._set_live(False)
             self._vectors_changed()
             self.min_alpha_yet_reached = float(trainer.alpha)
             self.train_count += 1
@@ -442,6 +474,11 @@ class TrainableModel:
     def _vectors_changed(self) -> None:
         """Training wrote the vectors: drop caches derived from them."""
 
+    def _set_live(self, live: bool) -> None:
+        """Workers start (True) or stopped (False) writing the matrices: while they run, saves
+        raise and queries derive nothing from the vectors that outlives the query."""
+        self._workers_running = live
+
     def _expected_words(self, total_examples: Optional[int], total_words: Optional[int]) -> int:
         """In-vocabulary words per epoch, which the learning-rate decay is measured in."""
         retained = int(self.corpus_retained_words or self._vocab.total())
@@ -462,6 +499,7 @@ class TrainableModel:
                 for cb in callbacks:
                     cb.on_progress(self, self.progress.fraction)
 
+        self._set_live(True)
         if source.file is not None:
             trainer.start_file_epoch(source.file)
         else:
@@ -488,7 +526,9 @@ class TrainableModel:
             trainer.close_stream()
         while not trainer.wait(0.1):
             poll()
-        return trainer.finish_epoch()
+        stats = trainer.finish_epoch()
+        self._set_live(False)  # (after an error, train() clears it once the workers stopped)
+        return stats
 
     def _update_progress(self, trainer: Any, start: float) -> None:
         p = self.progress
@@ -517,6 +557,7 @@ class TrainableModel:
         :meth:`load` restores it ready to query or to train further."""
         if self._vocab is None:
             raise ValueError("nothing to save: the model has no vocabulary yet")
+        check_not_training(self, "save")
         params = self._params()
         params.update(format=self._FORMAT, version=self._FORMAT_VERSION, corpus_count=self.corpus_count,
                       corpus_total_words=self.corpus_total_words, epoch_losses=self.epoch_losses,
@@ -557,6 +598,8 @@ class TrainableModel:
             raise ValueError("mmap applies to gensim saves; a fastembed model file is one compressed archive, "
                              "read whole: load it with mmap=None")
         what = f"{path!r} is not a valid fastembed {cls.__name__} model file"
+        if os.path.getsize(path) == 0:
+            raise ValueError(f"{what}: the file is empty")
         try:
             return cls._from_arrays(path)
         except (ValueError, TypeError) as e:
@@ -568,32 +611,44 @@ class TrainableModel:
 
     @classmethod
     def _from_arrays(cls, path: str) -> Any:
-        with np.load(path, allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
-        params = json.loads(bytes(data["params"]).decode("utf-8"))
-        if not isinstance(params, dict) or params.get("format") != cls._FORMAT:
-            raise ValueError(f"not a fastembed {cls.__name__} model (format marker missing)")
-        if params.get("version") != cls._FORMAT_VERSION:
-            raise ValueError(f"unsupported model file version {params.get('version')!r}")
-        # re-validates every parameter; one newer than the file takes its default
-        model = cls(**{k: params[k] for k in cls._param_names() if k in params})
-        blob = bytes(data["words"])
-        lengths = np.asarray(data["word_lengths"], dtype=np.int64)
-        counts = np.asarray(data["counts"], dtype=np.int64)
-        if lengths.ndim != 1 or (lengths < 0).any() or int(lengths.sum()) != len(blob) or counts.shape != lengths.shape:
-            raise ValueError("the vocabulary arrays do not fit together")
-        ends = np.cumsum(lengths).tolist()
-        words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends, lengths.tolist())]
-        model._vocab = _core.Vocab(words, counts)
-        model._restore_extra(params)
-        model._set_vocab(model._vocab)
-        for name, shape in model._matrix_shapes().items():
-            upgraded = model._upgrade_loaded(name, data.get(name))
-            if upgraded is not None:
-                data[name] = upgraded
-            got = data[name].shape if name in data else None
-            if got != shape or (name in data and data[name].dtype != np.float32):
-                raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
+        # Members are read one by one, only those this model has, each size-checked against
+        # the file (fastembed._npy): a forged header or an extra member costs nothing.
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+
+            def member(name: str) -> np.ndarray:
+                if name + ".npy" not in names:
+                    raise ValueError(f"member {name!r} is missing")
+                arr = _npy.load_member(z, name + ".npy", path)
+                if name in _VOCAB_MEMBERS and (arr.dtype.kind not in "iu" or arr.ndim != 1):
+                    raise ValueError(f"member {name!r} holds {arr.dtype} {arr.shape}, expected integers")
+                return arr
+
+            params = json.loads(bytes(member("params")).decode("utf-8"))
+            if not isinstance(params, dict) or params.get("format") != cls._FORMAT:
+                raise ValueError(f"not a fastembed {cls.__name__} model (format marker missing)")
+            if params.get("version") != cls._FORMAT_VERSION:
+                raise ValueError(f"unsupported model file version {params.get('version')!r}")
+            # re-validates every parameter; one newer than the file takes its default
+            model = cls(**{k: params[k] for k in cls._param_names() if k in params})
+            blob = bytes(member("words"))
+            lengths = np.asarray(member("word_lengths"), dtype=np.int64)
+            counts = np.asarray(member("counts"), dtype=np.int64)
+            if (lengths < 0).any() or int(lengths.sum()) != len(blob) or counts.shape != lengths.shape:
+                raise ValueError("the vocabulary arrays do not fit together")
+            ends = np.cumsum(lengths).tolist()
+            words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends, lengths.tolist())]
+            model._vocab = _core.Vocab(words, counts)
+            model._restore_extra(params)
+            model._set_vocab(model._vocab)
+            data = {}
+            for name, shape in model._matrix_shapes().items():  # the vocabulary says what to read
+                upgraded = model._upgrade_loaded(name, member(name) if name + ".npy" in names else None)
+                if upgraded is not None:
+                    data[name] = upgraded
+                got = data[name].shape if name in data else None
+                if got != shape or (name in data and data[name].dtype != np.float32):
+                    raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
         model.corpus_count = int(params["corpus_count"])
         model.corpus_total_words = int(params["corpus_total_words"])
         model.corpus_retained_words = int(params.get("corpus_retained_words", 0))  # absent in older files

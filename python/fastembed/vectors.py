@@ -12,11 +12,12 @@ updates in place; after changing vectors in place, set ``norms = None`` to drop 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
 from numbers import Integral
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -33,6 +34,24 @@ Key = Union[str, int, np.integer]
 _KEY_TYPES = (str, int, np.integer)
 _EXTENDED_KEY_TYPES = (str, int, np.integer, np.ndarray)
 
+
+
+def _consistent(method: Callable[..., Any]) -> Callable[..., Any]:
+    """While train() workers write the vectors, run the query on a copy taken at its start:
+    its norms and dot products then come from the same numbers, so every score is a true
+    cosine (of the vectors as copied), whatever the workers do meanwhile.  A no-op otherwise."""
+
+    @functools.wraps(method)
+    def query(self: "KeyedVectors", *args: Any, **kwargs: Any) -> Any:
+        if not self._live or getattr(self._tls, "snapshot", None) is not None:
+            return method(self, *args, **kwargs)
+        self._tls.snapshot = np.array(self._matrix, dtype=np.float32)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._tls.snapshot = self._tls.cache = None
+
+    return query
 
 
 def _ensure_list(value: Any) -> list:
@@ -78,11 +97,24 @@ class KeyedVectors(GensimQueriesMixin):
         self._key_to_index: Optional[Dict[Any, int]] = {}
         self.expandos: Dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        self._tls = threading.local()  # a query's snapshot of vectors being trained (see _consistent)
         self._cache: Optional[_NormCache] = None
         self._generation = 0  # bumped whenever the cache is dropped
-        self._vectors = np.zeros((0, self.vector_size), dtype=np.float32)
+        self._live = False  # a trainer is writing the vectors (see _set_live)
+        self._matrix = np.zeros((0, self.vector_size), dtype=np.float32)
 
     # --- state --------------------------------------------------------------------------
+
+    @property
+    def _vectors(self) -> np.ndarray:
+        """The matrix queries read: this thread's snapshot while a query runs during training
+        (see :func:`_consistent`), the stored matrix otherwise."""
+        snapshot = getattr(self._tls, "snapshot", None)
+        return self._matrix if snapshot is None else snapshot
+
+    @_vectors.setter
+    def _vectors(self, value: np.ndarray) -> None:
+        self._matrix = value
 
     @property
     def vectors(self) -> np.ndarray:
@@ -159,31 +191,48 @@ class KeyedVectors(GensimQueriesMixin):
 
     def _norm_cache(self, unit: bool = False) -> _NormCache:
         cache = self._cache
+        if self._live:  # train() workers are writing the vectors: nothing cached outlives the query
+            local = getattr(self._tls, "cache", None)
+            if local is None or (unit and local.unit is None):
+                local = self._compute_cache(local, unit)
+                if getattr(self._tls, "snapshot", None) is not None:
+                    self._tls.cache = local  # of this query's snapshot: reused within the query
+            return local
         if cache is not None and (cache.unit is not None or not unit):
             return cache
         with self._lock:  # one thread computes, the others wait and reuse it
             generation = self._generation
-            cache = self._cache
-            if cache is None:
-                vectors = self._vectors
-                n32 = np.empty(len(vectors), dtype=np.float32)
-                n64 = np.empty(len(vectors), dtype=np.float64)
-                step = max(1, _topk.BLOCK_BYTES // (8 * self.vector_size))  # bounded temporaries
-                for s in range(0, len(vectors), step):
-                    block = vectors[s : s + step]
-                    n32[s : s + step] = np.linalg.norm(block, axis=1)  # gensim's formula, same bits
-                    n64[s : s + step] = _row_norms(block.astype(np.float64))
-                cache = _NormCache(n32, n64)
-            if unit and cache.unit is None:
-                n = cache.norms32[:, None]
-                u = np.zeros(self._vectors.shape, dtype=np.float32)
-                np.divide(self._vectors, n, out=u, where=n > 0)  # zero vectors stay zero
-                u.setflags(write=False)
-                cache = _NormCache(cache.norms32, cache.norms64, u)
-            if self._generation == generation:  # not invalidated meanwhile (norms = None)
+            cache = self._compute_cache(self._cache, unit)
+            if self._generation == generation and not self._live:  # not invalidated meanwhile
                 self._cache = cache
             return cache
 
+    def _compute_cache(self, cache: Optional[_NormCache], unit: bool) -> _NormCache:
+        if cache is None:
+            vectors = self._vectors
+            n32 = np.empty(len(vectors), dtype=np.float32)
+            n64 = np.empty(len(vectors), dtype=np.float64)
+            step = max(1, _topk.BLOCK_BYTES // (8 * self.vector_size))  # bounded temporaries
+            for s in range(0, len(vectors), step):
+                block = vectors[s : s + step]
+                n32[s : s + step] = np.linalg.norm(block, axis=1)  # gensim's formula, same bits
+                n64[s : s + step] = _row_norms(block.astype(np.float64))
+            cache = _NormCache(n32, n64)
+        if unit and cache.unit is None:
+            n = cache.norms32[:, None]
+            u = np.zeros(self._vectors.shape, dtype=np.float32)
+            np.divide(self._vectors, n, out=u, where=n > 0)  # zero vectors stay zero
+            u.setflags(write=False)
+            cache = _NormCache(cache.norms32, cache.norms64, u)
+        return cache
+
+    def _set_live(self, live: bool) -> None:
+        """A trainer starts (True) or stops (False) writing ``vectors`` in place: while it does,
+        queries recompute the norms they need instead of caching them, and saves raise."""
+        self._live = bool(live)
+        self._drop_cache()
+
+    @_consistent
     def get_normed_vectors(self) -> np.ndarray:
         """All vectors scaled to unit length (zero vectors stay zero); cached, read-only."""
         return self._norm_cache(unit=True).unit
@@ -197,13 +246,17 @@ class KeyedVectors(GensimQueriesMixin):
 
     def __getstate__(self) -> Dict[str, Any]:
         state = self.__dict__.copy()
-        del state["_lock"]
+        del state["_lock"], state["_tls"]
         state["_cache"] = None
         return state
 
     def __setstate__(self, state: Dict[str, Any]) -> None:
+        if "_vectors" in state:  # pickled before the matrix moved behind the _vectors property
+            state["_matrix"] = state.pop("_vectors")
         self.__dict__.update(state)
         self._lock = threading.Lock()
+        self._tls = threading.local()
+        self._live = False
 
     # --- access -------------------------------------------------------------------------
 
@@ -237,7 +290,8 @@ class KeyedVectors(GensimQueriesMixin):
         index = self.get_index(key)
         if norm:
             n = self._norm_cache().norms32[index]
-            result = self._vectors[index] / n if n > 0 else np.zeros(self.vector_size, np.float32)
+            # a zero vector stays zero; a NaN or infinite one gives NaN, as in gensim (not zeros)
+            result = self._vectors[index] / n if n != 0 else np.zeros(self.vector_size, np.float32)
         else:
             result = self._vectors[index]
         result.setflags(write=False)
@@ -391,11 +445,14 @@ class KeyedVectors(GensimQueriesMixin):
         total = 0.0
         for it, w in zip(items, weights):
             v = self._as_vector(it) if isinstance(it, np.ndarray) else self._unit64(self.get_index(it))
+            _require_finite(v, it)
             mean = mean + w * v
             total += abs(w)
         if total > 0:
             mean = mean / total
         n = _row_norms(mean[None, :])[0]
+        if not np.isfinite(n):  # finite vectors whose sum overflows
+            raise ValueError("the query vector overflows (its norm is not finite)")
         return (mean / n if n > 0 else mean), rows
 
     def _window(self, restrict_vocab: Optional[int], clip_start: int = 0, clip_end: Optional[int] = None) -> Tuple[int, int]:
@@ -433,6 +490,7 @@ class KeyedVectors(GensimQueriesMixin):
 
     # --- queries ------------------------------------------------------------------------
 
+    @_consistent
     def most_similar(self, positive: Any = None, negative: Any = None, topn: Optional[int] = 10,
                      clip_start: int = 0, clip_end: Optional[int] = None,
                      restrict_vocab: Optional[int] = None, indexer: Any = None):
@@ -444,7 +502,8 @@ class KeyedVectors(GensimQueriesMixin):
         """
         if indexer is not None:
             raise NotImplementedError("approximate indexers are not supported")
-        if isinstance(topn, Integral) and topn < 1:
+        topn = _check_topn(topn)
+        if topn is not None and topn < 1:
             return []
         query, rows = self._query(positive, negative)
         lo, hi = self._window(restrict_vocab, clip_start, clip_end)
@@ -453,13 +512,14 @@ class KeyedVectors(GensimQueriesMixin):
         top_rows, top_scores = self._top_add(query[None, :], [rows], int(topn), lo, hi)
         return self._results(top_rows, top_scores)[0]
 
+    @_consistent
     def batch_most_similar(self, keys_or_vectors: Any, topn: int = 10,
                            restrict_vocab: Optional[int] = None) -> List[List[Tuple[Any, float]]]:
         """``[most_similar(item, topn=topn, restrict_vocab=restrict_vocab) for item in ...]``
         as one matrix product: each item is a key or a 1-D vector (a 2-D array is a list of
         vectors).  Results are identical to the one-at-a-time calls."""
-        if isinstance(topn, bool) or not isinstance(topn, Integral):
-            raise TypeError(f"topn must be an int, got {topn!r}")
+        if _check_topn(topn) is None:
+            raise TypeError("topn must be an int, got None")
         items = list(keys_or_vectors) if not isinstance(keys_or_vectors, np.ndarray) or keys_or_vectors.ndim == 2 \
             else [keys_or_vectors]
         if topn < 1:
@@ -496,13 +556,16 @@ class KeyedVectors(GensimQueriesMixin):
         for it in pos + neg:
             if isinstance(it, np.ndarray):
                 terms.append(self._as_vector(it))
+                _require_finite(terms[-1], it)
             elif isinstance(it, _KEY_TYPES):
                 rows.append(self.get_index(it))
+                _require_finite(self._vectors[rows[-1]], it)  # (its unit vector would be zeros)
                 terms.append(self.get_vector(it, norm=True).astype(np.float64))
             else:
                 raise TypeError(f"expected a key or a vector, got {it!r}")
         return np.array(terms, dtype=np.float64), len(pos), rows
 
+    @_consistent
     def most_similar_cosmul(self, positive: Any = None, negative: Any = None, topn: Optional[int] = 10,
                             restrict_vocab: Optional[int] = None):
         """Keys ranked by 3CosMul (Levy & Goldberg 2014, gensim's formula): the product of
@@ -510,7 +573,8 @@ class KeyedVectors(GensimQueriesMixin):
 
         Unlike gensim 4.4, ``restrict_vocab`` is honoured.  ``topn=None`` returns all scores.
         """
-        if isinstance(topn, Integral) and topn < 1:
+        topn = _check_topn(topn)
+        if topn is not None and topn < 1:
             return []
         terms, n_pos, rows = self._cosmul_terms(positive, negative)
         lo, hi = self._window(restrict_vocab)
@@ -522,6 +586,7 @@ class KeyedVectors(GensimQueriesMixin):
         top_rows, top_scores = self._top_cosmul(terms, pos, neg, [rows], int(topn), lo, hi)
         return self._results(top_rows, top_scores)[0]
 
+    @_consistent
     def similarity(self, w1: Key, w2: Key) -> float:
         """Cosine similarity of two keys (0.0 if either vector is zero)."""
         a = self._vectors[self.get_index(w1)].astype(np.float64)
@@ -532,6 +597,7 @@ class KeyedVectors(GensimQueriesMixin):
         """Cosine distance, ``1 - similarity``."""
         return 1.0 - self.similarity(w1, w2)
 
+    @_consistent
     def n_similarity(self, ws1: Sequence[Key], ws2: Sequence[Key]) -> float:
         """Cosine similarity of the means of two lists of keys (missing keys ignored)."""
         if not (len(ws1) and len(ws2)):
@@ -546,10 +612,13 @@ class KeyedVectors(GensimQueriesMixin):
         v = np.asarray(vector_1, dtype=np.float64)
         m = np.atleast_2d(np.asarray(vectors_all, dtype=np.float64))
         den = _row_norms(m) * _row_norms(v[None, :])[0]
-        out = np.divide(m @ v, den, out=np.zeros(len(m)), where=den > 0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = (m @ v) / den  # NaN where a vector is NaN or infinite, as scipy and gensim
+        out[den == 0] = 0.0
         both32 = np.asarray(vector_1).dtype == np.float32 and np.asarray(vectors_all).dtype == np.float32
         return out.astype(np.float32) if both32 else out
 
+    @_consistent
     def distances(self, word_or_vector: Union[Key, np.ndarray], other_words: Sequence[Key] = ()) -> np.ndarray:
         """Cosine distances (float32) from a key or vector to ``other_words``, or to every key."""
         if isinstance(word_or_vector, _KEY_TYPES):
@@ -563,11 +632,15 @@ class KeyedVectors(GensimQueriesMixin):
         rows = np.asarray([self.get_index(k) for k in other_words], dtype=np.int64)
         return (1.0 - self.cosine_similarities(v, self._vectors[rows].astype(np.float64))).astype(np.float32)
 
+    @_consistent
     def closer_than(self, key1: Key, key2: Key) -> List[Any]:
-        """Keys closer to ``key1`` than ``key2`` is (``key1`` itself left out), in index order."""
-        d = self.distances(key1)
+        """Keys closer to ``key1`` than ``key2`` is (``key1`` itself left out), in index order.
+        A key whose vector is NaN or infinite has a NaN distance, farther than any number."""
         i1, i2 = self.get_index(key1), self.get_index(key2)
-        return [self.index_to_key[i] for i in np.flatnonzero(d < d[i2]).tolist() if i != i1]
+        _require_finite(self._vectors[i1], key1)
+        d = self.distances(key1)
+        closer = ~np.isnan(d) if np.isnan(d[i2]) else d < d[i2]
+        return [self.index_to_key[i] for i in np.flatnonzero(closer).tolist() if i != i1]
 
     def words_closer_than(self, word1: Key, word2: Key) -> List[Any]:
         """Alias of :meth:`closer_than`."""
@@ -577,11 +650,15 @@ class KeyedVectors(GensimQueriesMixin):
         """1 + the number of keys closer to ``key1`` than ``key2`` is."""
         return len(self.closer_than(key1, key2)) + 1
 
+    @_consistent
     def most_similar_to_given(self, key1: Key, keys_list: Sequence[Key]) -> Any:
         """The key of ``keys_list`` most similar to ``key1``."""
-        sims = [self.similarity(key1, k) for k in keys_list]
-        return keys_list[int(np.argmax(sims))]
+        sims = np.array([self.similarity(key1, k) for k in keys_list], dtype=np.float64)
+        if not len(sims) or np.isnan(sims).all():
+            raise ValueError(f"no similarity to {key1!r} is a number (NaN or infinite vectors, or an empty list)")
+        return keys_list[int(np.nanargmax(sims))]  # a NaN similarity never wins
 
+    @_consistent
     def rank_by_centrality(self, words: Sequence[Key], use_norm: bool = True) -> List[Tuple[float, Any]]:
         """``[(cosine to the centroid, word), ...]``, most central first; missing words ignored."""
         used = [w for w in words if w in self]
@@ -591,6 +668,8 @@ class KeyedVectors(GensimQueriesMixin):
         if not used:
             raise ValueError("cannot select a word from an empty list")
         rows = [self.get_index(w) for w in used]
+        for w, r in zip(used, rows):
+            _require_finite(self._vectors[r], w)
         vecs = np.array([self._unit64(r) if use_norm else self._vectors[r].astype(np.float64) for r in rows])
         mean = vecs.mean(axis=0)
         n = _row_norms(mean[None, :])[0]
@@ -624,6 +703,7 @@ class KeyedVectors(GensimQueriesMixin):
             total += abs(wi)
         return mean / total if total > 0 else mean
 
+    @_consistent
     def get_mean_vector(self, keys: Sequence[Any], weights: Any = None, pre_normalize: bool = True,
                         post_normalize: bool = False, ignore_missing: bool = True) -> np.ndarray:
         """Weighted mean (float32) of the vectors of ``keys`` (keys or raw vectors)."""
@@ -635,6 +715,7 @@ class KeyedVectors(GensimQueriesMixin):
 
     # --- evaluation ---------------------------------------------------------------------
 
+    @_consistent
     def evaluate_word_analogies(self, analogies: str, restrict_vocab: int = 300000, case_insensitive: bool = True,
                                 dummy4unknown: bool = False, similarity_function: str = "most_similar"):
         """Accuracy on an analogy file (``questions-words.txt`` format), as gensim: returns
@@ -645,6 +726,7 @@ class KeyedVectors(GensimQueriesMixin):
                                                 similarity_function=similarity_function)
         return report.score, report.sections
 
+    @_consistent
     def evaluate_word_pairs(self, pairs: str, delimiter: str = "\t", encoding: str = "utf8",
                             restrict_vocab: int = 300000, case_insensitive: bool = True, dummy4unknown: bool = False):
         """Correlation with human similarity judgements, as gensim: returns
@@ -659,7 +741,9 @@ class KeyedVectors(GensimQueriesMixin):
     def save_word2vec_format(self, fname: str, fvocab: Optional[str] = None, binary: bool = False,
                              write_header: bool = True, binary_newline: bool = False) -> None:
         """Write the word2vec C tool's text or binary format, in index order (atomically;
-        ``.gz``/``.bz2``/``.xz`` compress)."""
+        ``.gz``/``.bz2``/``.xz`` compress).  With ``fvocab`` both files are written before
+        either replaces its old version."""
+        _check_not_training(self, "save")
         _io.save_word2vec_format(self, fname, binary=binary, write_header=write_header, fvocab=fvocab,
                                  binary_newline=binary_newline)
 
@@ -685,7 +769,10 @@ class KeyedVectors(GensimQueriesMixin):
         return intersect_word2vec_format(self, fname, lockf, binary, encoding, unicode_errors, no_header)
 
     def save(self, fname: str) -> None:
-        """Save to ``fname`` (keys) and ``fname.vectors.npy`` (vectors), atomically."""
+        """Save keys, attributes and vectors to the one file ``fname``, atomically and
+        checksummed (see :mod:`fastembed._native`); a save killed at any point leaves the
+        previous file."""
+        _check_not_training(self, "save")
         _io.save_native(self, fname)
 
     @classmethod
@@ -703,5 +790,30 @@ class KeyedVectors(GensimQueriesMixin):
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Cosine in float64: 0.0 for a zero vector, NaN when a vector holds NaN or inf (as gensim)."""
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return float("nan")
     den = float(np.sqrt((a * a).sum()) * np.sqrt((b * b).sum()))
     return float((a * b).sum()) / den if den > 0 else 0.0
+
+
+def _check_not_training(kv: "KeyedVectors", what: str) -> None:
+    if kv._live:
+        raise RuntimeError(f"cannot {what} these vectors while train() is running: the workers are writing them; "
+                           "save after train() returns, or from a callback's on_epoch_end")
+
+
+def _check_topn(topn: Any) -> Optional[int]:
+    """``topn`` as an int (None: all scores); a float, str or bool is a TypeError."""
+    if topn is None:
+        return None
+    if isinstance(topn, bool) or not isinstance(topn, Integral):
+        raise TypeError(f"topn must be an int or None, got {type(topn).__name__} {topn!r}")
+    return int(topn)
+
+
+def _require_finite(v: np.ndarray, item: Any) -> None:
+    """Neighbours of a NaN or infinite vector are undefined: say which input it is."""
+    if not np.isfinite(v).all():
+        what = "the vector given" if isinstance(item, np.ndarray) else f"the vector of key {item!r}"
+        raise ValueError(f"{what} holds NaN or infinite values: it has no neighbours or similarities to rank")

@@ -106,4 +106,12 @@ for t in $TARGETS; do
     done
   fi
 done
+# --- the native formats' readers (Python: KeyedVectors file, .npy headers, model zip) ---------
+PY=${FUZZ_PYTHON:-python3}
+if "$PY" -c "import fastembed._core" 2>/dev/null; then
+  "$PY" "$HERE/fuzz_native.py" "$SECS" || status=1
+else
+  echo "fuzz: fastembed is not installed for $PY (set FUZZ_PYTHON): native-format targets not run" >&2
+  status=1
+fi
 exit $status
