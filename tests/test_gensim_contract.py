@@ -223,3 +223,17 @@ def test_trim_rule_as_gensim(tmp_path):
     gensim = pytest.importorskip("gensim")
     gm = gensim.models.Word2Vec(sentences, vector_size=4, min_count=2, epochs=1, workers=1, trim_rule=rule)
     assert sorted(gm.wv.index_to_key) == sorted(m.wv.index_to_key)
+
+
+def test_gensim_3_names_fail_as_in_gensim_4_and_small_aliases(hs_ns_model):
+    wv = hs_ns_model.wv
+    for name, hint in (("index2word", "index_to_key"), ("index2entity", "index_to_key"), ("vocab", "key_to_index"),
+                       ("vectors_norm", "get_normed_vectors")):
+        with pytest.raises(AttributeError, match=hint):
+            getattr(wv, name)
+    assert wv.next_index == len(wv) and wv.mapfile_path is None
+    assert hs_ns_model.layer1_size == 20
+    events = [e["event"] for e in hs_ns_model.lifecycle_events]
+    assert events[0] == "created" and "train" in events
+    hs_ns_model.init_sims()
+    assert wv.norms is not None

@@ -28,6 +28,7 @@ from . import _core
 from . import _npy
 from . import _validate as V
 from . import trim_rules
+from ._gensim_names import ModelNames
 from ._atomic import atomic_write
 from ._corpus_source import BATCH_WORDS, CorpusSource, batches, corpus_source
 from .corpus import read_blocks, read_blocks_with_position
@@ -107,7 +108,7 @@ def padded_stride(dim: int) -> int:
     return (dim + 15) // 16 * 16
 
 
-class TrainableModel:
+class TrainableModel(ModelNames):
     """Base of the trainable models; see the module docstring for what a subclass names.
 
     Subclass ``__init__`` sets every parameter as an attribute of the same name (validated),
@@ -197,6 +198,8 @@ class TrainableModel:
         self.train_count = 0
         self.total_train_time = 0.0
         self.epoch_stats: List[Dict[str, Any]] = []
+        self.lifecycle_events: List[Dict[str, Any]] = []
+        self.add_lifecycle_event("created", log_level=0, params=repr(self))
         self._file_chunk_bytes = 0  # 0: the trainer picks; tests set tiny ranges
 
     @classmethod
@@ -415,6 +418,9 @@ class TrainableModel:
             self._vectors_changed()
             self.min_alpha_yet_reached = float(trainer.alpha)
             self.train_count += 1
+            self.add_lifecycle_event("train", log_level=0, epochs=len(self.epoch_stats),
+                                     words=sum(int(s["words"]) for s in self.epoch_stats),
+                                     seconds=time.perf_counter() - start)
             self.total_train_time += time.perf_counter() - start
         # An update can overflow a row that no later score reads: the kernels' check misses it.
         bad = self._first_non_finite()

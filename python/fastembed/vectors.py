@@ -25,6 +25,7 @@ from . import _core
 from . import evaluation as _evaluation
 from . import io as _io
 from . import _topk
+from ._gensim_names import KeyedVectorsNames
 from ._kv_queries import GensimQueriesMixin
 from ._topk import row_norms as _row_norms
 
@@ -81,7 +82,7 @@ class _NormCache:
         self.unit = unit
 
 
-class KeyedVectors(GensimQueriesMixin):
+class KeyedVectors(GensimQueriesMixin, KeyedVectorsNames):
     """Vectors addressed by keys (words), with similarity queries and evaluations.
 
     Attributes mirror gensim 4: ``vectors`` (float32 [n, vector_size]), ``index_to_key``
