@@ -1,4 +1,5 @@
-"""The ``fastembed`` command: train, query, evaluate and plot word vectors.
+"""The ``fastembed`` command: train, query, evaluate and plot word vectors (and fastText's
+``skipgram`` / ``cbow`` / ``print-word-vectors``, in :mod:`fastembed.cli_fasttext`).
 
 ``fastembed train`` takes the word2vec C tool's flags unchanged (``-train -output -size ...``)
 so existing scripts work by swapping the binary, and the same settings as long options with
@@ -19,7 +20,7 @@ import sys
 import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from . import __version__
+from . import __version__, cli_fasttext
 from ._atomic import atomic_write
 from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
 from .io import (detect_format, load_vectors, read_vocab_file, save_model_output,
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate_parser(sub)
     _add_demo_parser(sub)
     _add_plot_parser(sub)
+    cli_fasttext.add_parsers(sub)
     return parser
 
 
@@ -587,6 +589,7 @@ def cmd_demo(args: argparse.Namespace, progress: bool) -> int:
 _COMMANDS = {
     "train": cmd_train, "similar": cmd_similar, "analogy": cmd_analogy,
     "evaluate": cmd_evaluate, "demo": cmd_demo, "plot": cmd_plot,
+    **cli_fasttext.COMMANDS,  # skipgram, cbow, print-word-vectors
 }
 
 
