@@ -45,20 +45,28 @@ MODES = ["sg", "cbow"]
 
 # ----------------------------------------------------------------------------- the child side
 
+def _gensim_kwargs(s: dict) -> dict:
+    """The settings under gensim 4's FastText names (fastembed uses the same)."""
+    return dict(sg=s["sg"], vector_size=s["dim"], window=s["ws"], min_count=s["min_count"], negative=s["neg"],
+                epochs=s["epochs"], min_n=s["minn"], max_n=s["maxn"], bucket=s["bucket"], sample=s["t"],
+                workers=s["workers"], alpha=s["lr"], seed=1)
+
+
+def _train_gensim_like(model: Any, corpus: str) -> tuple:
+    t0 = time.perf_counter()
+    model.build_vocab(corpus_file=corpus)
+    t1 = time.perf_counter()
+    model.train(corpus_file=corpus, total_words=model.corpus_total_words, epochs=model.epochs)
+    return t1 - t0, time.perf_counter() - t1
+
+
 def _train_fastembed(spec: dict) -> Dict[str, Any]:
     import fastembed
-    s = spec["settings"]
-    t0 = time.perf_counter()
-    model = fastembed.FastText(sg=s["sg"], vector_size=s["dim"], window=s["ws"], min_count=s["min_count"],
-                               negative=s["neg"], epochs=s["epochs"], min_n=s["minn"], max_n=s["maxn"],
-                               bucket=s["bucket"], sample=s["t"], workers=s["workers"], alpha=s["lr"],
-                               min_alpha=0.0, seed=1)
-    model.build_vocab(corpus_file=spec["one_line"])
-    t1 = time.perf_counter()
-    model.train(corpus_file=spec["one_line"], total_words=model.corpus_total_words, epochs=model.epochs)
-    t2 = time.perf_counter()
+    # fastText's learning rate falls to 0
+    model = fastembed.FastText(min_alpha=0.0, **_gensim_kwargs(spec["settings"]))
+    vocab_s, train_s = _train_gensim_like(model, spec["one_line"])
     wv = model.wv
-    return dict(version=fastembed.__version__, vocab_seconds=t1 - t0, train_seconds=t2 - t1,
+    return dict(version=fastembed.__version__, vocab_seconds=vocab_s, train_seconds=train_s,
                 words=list(wv.index_to_key), vectors=wv.vectors, vector_of=lambda w: wv[w])
 
 
@@ -82,17 +90,10 @@ def _train_fasttext(spec: dict) -> Dict[str, Any]:
 def _train_gensim(spec: dict) -> Dict[str, Any]:
     import gensim
     from gensim.models import FastText
-    s = spec["settings"]
-    t0 = time.perf_counter()
-    model = FastText(sg=s["sg"], vector_size=s["dim"], window=s["ws"], min_count=s["min_count"], negative=s["neg"],
-                     epochs=s["epochs"], min_n=s["minn"], max_n=s["maxn"], bucket=s["bucket"], sample=s["t"],
-                     workers=s["workers"], alpha=s["lr"], min_alpha=0.0001, seed=1)
-    model.build_vocab(corpus_file=spec["lines"])
-    t1 = time.perf_counter()
-    model.train(corpus_file=spec["lines"], total_words=model.corpus_total_words, epochs=model.epochs)
-    t2 = time.perf_counter()
+    model = FastText(min_alpha=0.0001, **_gensim_kwargs(spec["settings"]))
+    vocab_s, train_s = _train_gensim_like(model, spec["lines"])  # corpus_file reads line by line
     wv = model.wv
-    return dict(version=gensim.__version__, vocab_seconds=t1 - t0, train_seconds=t2 - t1,
+    return dict(version=gensim.__version__, vocab_seconds=vocab_s, train_seconds=train_s,
                 words=list(wv.index_to_key), vectors=wv.vectors, vector_of=lambda w: wv[w])
 
 
@@ -193,6 +194,25 @@ def make_load_file(corpus: Path, path: Path) -> None:
 
 # ------------------------------------------------------------------------------ the parent side
 
+def summary(path: str) -> str:
+    """A markdown table of the JSON lines in ``path``."""
+    rows = ["| mode | tool | wall s | words/s | peak RSS MB | analogy % | WS-353 | SimLex | unseen-word "
+            "questions | coverage | accuracy % |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for line in open(path):
+        r = json.loads(line)
+        if "wall_seconds" not in r:
+            if "seconds" in r:
+                rows.append(f"| load | {r['tool']} | {r['seconds']:.1f} | | {r['peak_rss_mb']:.0f} | | | | | | |")
+            else:
+                rows.append(f"| {r.get('mode')} | {r.get('tool')} | failed: {r.get('error', '')[-80:]!r} |")
+            continue
+        rows.append(f"| {r['mode']} | {r['tool']} | {r['wall_seconds']:.1f} | {r['words_per_sec'] / 1e6:.2f}M | "
+                    f"{r['peak_rss_mb']:.0f} | {100 * r['analogy_accuracy']:.1f} | {r['ws353_spearman']:.3f} | "
+                    f"{r['simlex_spearman']:.3f} | {r['oov_questions']} | {100 * (r['oov_coverage'] or 0):.0f}% | "
+                    f"{100 * (r['oov_accuracy'] or 0):.1f} |")
+    return "\n".join(rows)
+
+
 def _run(args: List[str], timeout: float) -> dict:
     proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
@@ -215,7 +235,11 @@ def main(argv: List[str] | None = None) -> int:
     p.add_argument("--load-test", action="store_true", help="time loading a 2M-bucket 300-dim .bin")
     p.add_argument("--timeout", type=float, default=7200)
     p.add_argument("--out", help="also append the JSON lines to this file")
+    p.add_argument("--summary", metavar="FILE", help="print a markdown table of FILE's JSON lines and exit")
     a = p.parse_args(argv)
+    if a.summary:
+        print(summary(a.summary))
+        return 0
     if a.child:
         print(json.dumps(child(json.loads(a.child))))
         return 0

@@ -165,3 +165,18 @@ def test_vec_file_matches_fasttext(model, bin_path, tmp_path):
     for line in lines[1:200]:
         word, *values = line.split(" ")
         np.testing.assert_allclose(np.array(values, dtype=np.float32), ft.get_word_vector(word), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("word", ["where", "the", "a", "naïve", "привет", "東京都", "😀", "👍🏽ok", "x\u0301y", "</s>"])
+def test_ngrams_and_rows_equal_fasttexts_own(fasttext_bin, word):
+    from fastembed import _core
+
+    path, ft = fasttext_bin
+    wv = fastembed.load_facebook_vectors(path)
+    strings, ids = ft.get_subwords(word)
+    known = word in wv.key_to_index
+    want_strings = ([word] if known else []) + _core.ngrams(word, 2, 5) if word != "</s>" else [word]
+    assert list(strings) == want_strings
+    rows = ([wv.key_to_index[word]] if known else []) + \
+        [len(wv) + b for b in _core.ngram_buckets(word, 2, 5, 4000).tolist()]
+    assert list(ids) == rows

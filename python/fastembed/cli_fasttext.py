@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import os
 import sys
 import time
@@ -15,50 +14,36 @@ from typing import Any, Callable, Dict
 __all__ = ["add_parsers", "COMMANDS"]
 
 
-def _int_at_least(low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < low:
-            raise argparse.ArgumentTypeError(f"must be >= {low}, got {text}")
-        return value
-    return parse
-
-
-def _rate(text: str) -> float:
-    value = float(text)
-    if not value >= 0 or math.isinf(value):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
-
-
 def _add_unsupervised(sub: Any, name: str) -> None:
+    from .cli import _nonneg_float, _nonneg_int, _positive_int  # argument types shared with `train`
+
     p = sub.add_parser(
         name, allow_abbrev=False, help=f"train fastText {name} subword vectors (fastText's flags)",
         description=f"Train a fastText {name} model: writes OUTPUT.bin (fastText's model file) and "
                     "OUTPUT.vec (word2vec text). Flags and defaults are fastText's.")
     p.add_argument("-input", dest="input", required=True, metavar="FILE", help="training file path")
     p.add_argument("-output", dest="output", required=True, metavar="PREFIX", help="output file path prefix")
-    p.add_argument("-dim", dest="dim", type=_int_at_least(1), default=100, help="size of word vectors [100]")
-    p.add_argument("-ws", dest="ws", type=_int_at_least(1), default=5, help="size of the context window [5]")
-    p.add_argument("-epoch", dest="epoch", type=_int_at_least(1), default=5, help="number of epochs [5]")
-    p.add_argument("-minCount", dest="min_count", type=_int_at_least(1), default=5,
+    p.add_argument("-dim", dest="dim", type=_positive_int, default=100, help="size of word vectors [100]")
+    p.add_argument("-ws", dest="ws", type=_positive_int, default=5, help="size of the context window [5]")
+    p.add_argument("-epoch", dest="epoch", type=_positive_int, default=5, help="number of epochs [5]")
+    p.add_argument("-minCount", dest="min_count", type=_positive_int, default=5,
                    help="minimal number of word occurences [5]")
-    p.add_argument("-neg", dest="neg", type=_int_at_least(1), default=5, help="number of negatives sampled [5]")
-    p.add_argument("-minn", dest="minn", type=_int_at_least(0), default=3, help="min length of char ngram [3]")
-    p.add_argument("-maxn", dest="maxn", type=_int_at_least(0), default=6,
+    p.add_argument("-neg", dest="neg", type=_positive_int, default=5, help="number of negatives sampled [5]")
+    p.add_argument("-minn", dest="minn", type=_nonneg_int, default=3, help="min length of char ngram [3]")
+    p.add_argument("-maxn", dest="maxn", type=_nonneg_int, default=6,
                    help="max length of char ngram [6]; 0 turns subwords off")
-    p.add_argument("-bucket", dest="bucket", type=_int_at_least(0), default=2_000_000, help="number of buckets [2000000]")
-    p.add_argument("-thread", dest="thread", type=_int_at_least(1), default=12, help="number of threads [12]")
-    p.add_argument("-lr", dest="lr", type=_rate, default=0.05, help="learning rate [0.05]")
-    p.add_argument("-t", dest="t", type=_rate, default=1e-4, help="sampling threshold [0.0001]")
+    p.add_argument("-bucket", dest="bucket", type=_nonneg_int, default=2_000_000, help="number of buckets [2000000]")
+    p.add_argument("-thread", dest="thread", type=_positive_int, default=12, help="number of threads [12]")
+    p.add_argument("-lr", dest="lr", type=_nonneg_float, default=0.05, help="learning rate [0.05]")
+    p.add_argument("-t", dest="t", type=_nonneg_float, default=1e-4, help="sampling threshold [0.0001]")
     p.add_argument("-loss", dest="loss", choices=("ns",), default="ns",
                    help="loss function: ns (negative sampling; fastText's hs/softmax are not supported)")
-    p.add_argument("-wordNgrams", dest="word_ngrams", type=_int_at_least(1), default=1,
+    p.add_argument("-wordNgrams", dest="word_ngrams", type=_positive_int, default=1,
                    help="max length of word ngram: 1 (word n-grams exist only in supervised models)")
-    p.add_argument("-lrUpdateRate", dest="lr_update_rate", type=_int_at_least(1), default=100,
+    p.add_argument("-lrUpdateRate", dest="lr_update_rate", type=_positive_int, default=100,
                    help="kept in the .bin file for fastText [100]; fastembed updates the rate continuously")
-    p.add_argument("-seed", dest="seed", type=_int_at_least(0), default=0, help="random seed [0]")
-    p.add_argument("-verbose", dest="debug", type=_int_at_least(0), default=2,
+    p.add_argument("-seed", dest="seed", type=_nonneg_int, default=0, help="random seed [0]")
+    p.add_argument("-verbose", dest="debug", type=_nonneg_int, default=2,
                    help="verbosity level: 0 quiet, 1 log lines, 2 live progress [2]")
     p.set_defaults(sg=int(name == "skipgram"), quiet=False, verbose=False)
 
