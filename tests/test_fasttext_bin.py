@@ -125,7 +125,7 @@ def fasttext_bin(small_path, tmp_path_factory):
     ft = _ft()
     path = tmp_path_factory.mktemp("ftbin") / "ft.bin"
     m = ft.train_unsupervised(small_path, model="cbow", dim=10, epoch=1, minCount=5, bucket=4000,
-                              minn=2, maxn=5, thread=1, verbose=0, seed=1)
+                              minn=2, maxn=5, thread=1, verbose=0)
     m.save_model(str(path))
     return path, m
 
