@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -155,6 +156,8 @@ def child(spec: dict) -> dict:
     vector_of = out.pop("vector_of")
     vectors = np.asarray(vectors, dtype=np.float32)
     peak = peak_rss_mb()  # before evaluation's own arrays
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = ru.ru_utime + ru.ru_stime  # the machine is shared: CPU time stays meaningful when wall time does not
     scores = _evaluate.evaluate_all(words, vectors, spec["eval_dir"], RESTRICT)
     scores.update(unseen_questions(words, vectors, vector_of, Path(spec["eval_dir"]) / "questions-words.txt"))
     total = out["train_seconds"] + (out["vocab_seconds"] or 0.0)
@@ -162,7 +165,8 @@ def child(spec: dict) -> dict:
                 wall_seconds=total, vocab_seconds=out["vocab_seconds"], train_seconds=out["train_seconds"],
                 train_includes_vocab=out.get("train_includes_vocab", False),
                 words_per_sec=spec["corpus_words"] * spec["settings"]["epochs"] / out["train_seconds"],
-                vocab_size=len(words), peak_rss_mb=peak, **scores)
+                cpu_seconds=cpu, load_average=os.getloadavg()[0], vocab_size=len(words), peak_rss_mb=peak,
+                **scores)
 
 
 # ------------------------------------------------------------------------------ the load test
