@@ -200,8 +200,8 @@ def make_load_file(corpus: Path, path: Path) -> None:
 
 def summary(path: str) -> str:
     """A markdown table of the JSON lines in ``path``."""
-    rows = ["| mode | tool | wall s | words/s | peak RSS MB | analogy % | WS-353 | SimLex | unseen-word "
-            "questions | coverage | accuracy % |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| mode | tool | wall s | CPU s | load | words/s | peak RSS MB | analogy % | WS-353 | SimLex | unseen-word "
+            "questions | coverage | accuracy % |", "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for line in open(path):
         r = json.loads(line)
         if "wall_seconds" not in r:
@@ -210,7 +210,10 @@ def summary(path: str) -> str:
             else:
                 rows.append(f"| {r.get('mode')} | {r.get('tool')} | failed: {r.get('error', '')[-80:]!r} |")
             continue
-        rows.append(f"| {r['mode']} | {r['tool']} | {r['wall_seconds']:.1f} | {r['words_per_sec'] / 1e6:.2f}M | "
+        cpu = f"{r['cpu_seconds']:.0f}" if "cpu_seconds" in r else ""
+        load = f"{r['load_average']:.1f}" if "load_average" in r else ""
+        rows.append(f"| {r['mode']} | {r['tool']} | {r['wall_seconds']:.1f} | {cpu} | {load} | "
+                    f"{r['words_per_sec'] / 1e6:.2f}M | "
                     f"{r['peak_rss_mb']:.0f} | {100 * r['analogy_accuracy']:.1f} | {r['ws353_spearman']:.3f} | "
                     f"{r['simlex_spearman']:.3f} | {r['oov_questions']} | {100 * (r['oov_coverage'] or 0):.0f}% | "
                     f"{100 * (r['oov_accuracy'] or 0):.1f} |")
