@@ -12,4 +12,9 @@ namespace fe {
 
 void init_input_vectors(float* syn0, const Vocab& vocab, int dim, int stride, uint64_t seed);
 
+// Rows [first, first + count) of syn0 (n-gram buckets: no word to seed them from), uniform in
+// the same range, each row's stream seeded from the seed and its place in the range (an n-gram
+// bucket starts the same whatever the vocabulary's size).
+void init_rows_uniform(float* syn0, size_t first, size_t count, int dim, int stride, uint64_t seed);
+
 }  // namespace fe

@@ -7,6 +7,7 @@ void bind_training(py::module_& m);  // bind_training.cpp: vocabulary, tables, t
 void bind_io(py::module_& m);        // bind_io.cpp: word2vec file parsing
 void bind_probes(py::module_& m);    // bind_probes.cpp: test-only probes of tables and kernels
 void bind_embed(py::module_& m);     // bind_embed.cpp: document embeddings from word vectors
+void bind_subwords(py::module_& m);  // bind_subwords.cpp: fastText's n-gram rules
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "fastembed's C++ core (private: use the fastembed package)";
@@ -14,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   bind_io(m);
   bind_probes(m);
   bind_embed(m);
+  bind_subwords(m);
 }

@@ -1,4 +1,5 @@
-"""The ``fastembed`` command: train, query, evaluate and plot word vectors.
+"""The ``fastembed`` command: train, query, evaluate and plot word vectors (and fastText's
+``skipgram`` / ``cbow`` / ``print-word-vectors``, in :mod:`fastembed.cli_fasttext`).
 
 ``fastembed train`` takes the word2vec C tool's flags unchanged (``-train -output -size ...``)
 so existing scripts work by swapping the binary, and the same settings as long options with
@@ -19,7 +20,7 @@ import sys
 import time
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from . import __version__
+from . import __version__, cli_fasttext
 from ._atomic import atomic_write, check_writable
 from .corpus import check_streamable
 from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
@@ -244,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_docs
     cli_docs.add_parsers(sub, _positive_int, _nonneg_float, _flag01, _add_verbosity)
     add_adapt_parser(sub, _positive_int, _nonneg_int, _nonneg_float, _flag01, _add_verbosity)
+    cli_fasttext.add_parsers(sub)
     return parser
 
 
@@ -619,6 +621,7 @@ _COMMANDS = {
     "doc2vec": lambda args, progress: _cli_docs().cmd_doc2vec(args, progress),
     "embed": lambda args, progress: _cli_docs().cmd_embed(args, progress),
     "adapt": lambda args, progress: run_adapt(args, progress, _UsageError, _check_output_dir),
+    **cli_fasttext.COMMANDS,  # skipgram, cbow, print-word-vectors
 }
 
 

@@ -412,6 +412,11 @@ class KeyedVectors(GensimQueriesMixin, KeyedVectorsNames):
         v = self._vectors[index].astype(np.float64)
         return v / n if n > 0 else v
 
+    def _term64(self, key: Key, unit: bool) -> np.ndarray:
+        """A key's float64 vector, unit length with ``unit`` (subclasses add keys without a row)."""
+        row = self.get_index(key)
+        return self._unit64(row) if unit else self._vectors[row].astype(np.float64)
+
     def _as_vector(self, item: Any) -> np.ndarray:
         v = np.asarray(item, dtype=np.float64)
         if v.shape != (self.vector_size,):
@@ -668,10 +673,12 @@ class KeyedVectors(GensimQueriesMixin, KeyedVectorsNames):
                            set(words) - set(used))
         if not used:
             raise ValueError("cannot select a word from an empty list")
-        rows = [self.get_index(w) for w in used]
-        for w, r in zip(used, rows):
-            _require_finite(self._vectors[r], w)
-        vecs = np.array([self._unit64(r) if use_norm else self._vectors[r].astype(np.float64) for r in rows])
+        for w in used:
+            if w in self.key_to_index:
+                _require_finite(self._vectors[self.get_index(w)], w)
+        vecs = np.array([self._term64(w, use_norm) for w in used])
+        for w, v in zip(used, vecs):
+            _require_finite(v, w)
         mean = vecs.mean(axis=0)
         n = _row_norms(mean[None, :])[0]
         mean = mean / n if n > 0 else mean
