@@ -4,9 +4,11 @@ from __future__ import annotations
 from .callbacks import CallbackAny2Vec
 from .corpus import LineSentence, PathLineSentences, Text8Corpus
 from .model import TrainingProgress, Word2Vec
+from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
 from .vectors import KeyedVectors
 
 __version__ = "0.1.0"
 
 __all__ = ["Word2Vec", "KeyedVectors", "LineSentence", "Text8Corpus", "PathLineSentences",
-           "CallbackAny2Vec", "TrainingProgress", "__version__"]
+           "CallbackAny2Vec", "TrainingProgress", "Phrases", "FrozenPhrases", "Phraser",
+           "ENGLISH_CONNECTOR_WORDS", "__version__"]
