@@ -42,7 +42,7 @@ PhraseLearned learn_serial(const std::string& path, const PhraseSettings& s, uin
   const uint64_t size = regular_file_size(path);
   read_range(
       path, ByteRange{0, size}, rule, [&](std::string_view w, bool high) { sink(learner, w, high); },
-      [&] { learner.end_sentence(); }, stop, bytes_done);
+      [&] { learner.end_sentence_if_open(); }, stop, bytes_done);
   return learner.take();
 }
 

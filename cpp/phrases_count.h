@@ -33,8 +33,16 @@ class PhraseLearner {
   PhraseLearner& operator=(const PhraseLearner&) = delete;
   PhraseLearner(const PhraseSettings& s, uint64_t max_vocab_size)
       : s_(s), max_vocab_size_(max_vocab_size), counter_(out_.vocab, s_) {}
-  void word(std::string_view w) { counter_.word(w); }
+  void word(std::string_view w) {
+    counter_.word(w);
+    ++open_words_;
+  }
+  // A file's blank line is no sentence (LineSentence yields none), an empty list is one.
+  void end_sentence_if_open() {
+    if (open_words_) end_sentence();
+  }
   void end_sentence() {
+    open_words_ = 0;
     counter_.end_sentence();
     if (out_.vocab.size() > max_vocab_size_) {
       out_.vocab.prune(out_.min_reduce);
@@ -51,6 +59,7 @@ class PhraseLearner {
   uint64_t max_vocab_size_;
   PhraseLearned out_;
   SentenceCounter counter_;
+  uint64_t open_words_ = 0;
 };
 
 // Counts a plain file whose sentences follow `rule`, with `threads` threads when the file is

@@ -142,13 +142,13 @@ std::vector<ByteRange> sentence_ranges(const std::string& path, int parts, Sente
   if (!all_at_newlines) {
     // Count each range's open sentence in parallel, chain them to learn how many words are
     // open at each cut, then move every cut on to the next sentence start.
-    std::vector<OpenWords> open(static_cast<size_t>(parts));
+    std::vector<OpenWords> tails(static_cast<size_t>(parts));
     std::vector<std::exception_ptr> errors(static_cast<size_t>(parts));
     std::vector<std::thread> pool;
     for (int t = 0; t + 1 < parts; ++t)
       pool.emplace_back([&, t] {
         try {
-          open[t] = open_words(path, ByteRange{cuts[t], cuts[t + 1]}, rule.newline_ends);
+          tails[t] = open_words(path, ByteRange{cuts[t], cuts[t + 1]}, rule.newline_ends);
         } catch (...) {
           errors[t] = std::current_exception();
         }
@@ -160,7 +160,7 @@ std::vector<ByteRange> sentence_ranges(const std::string& path, int parts, Sente
     FileHandle f = open_read(path);
     uint64_t at = 0;  // words open at the current cut
     for (int t = 1; t < parts; ++t) {
-      const OpenWords& o = open[t - 1];
+      const OpenWords& o = tails[t - 1];
       at = capped(o.has_newline ? o.words : at + o.words);
       cuts[t] = std::max(cuts[t - 1], next_sentence_start(f.get(), path, cuts[t], size, at, rule));
     }

@@ -2,6 +2,7 @@
 // sentence starts (gensim's LineSentence / Text8Corpus rules), so no candidate phrase straddles
 // two ranges and per-range results merge, in file order, into a one-thread scan's.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <cstdio>

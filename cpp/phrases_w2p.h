@@ -43,24 +43,31 @@ class Tokens {
       const char c = p[i];
       if (c == '\r') continue;
       if (c == ' ' || c == '\t' || c == '\n') {
-        if (!word_.empty()) {
-          on_word(std::string_view(word_));
-          word_.clear();
-        }
+        if (raw_) emit(on_word);
         if (c == '\n') on_newline();
         continue;
       }
-      if (word_.size() < kMaxWord) word_ += c;
+      ++raw_;
+      if (c == '\0') nul_ = true;  // the tool's C strings end at a NUL byte
+      if (!nul_ && word_.size() < kMaxWord) word_ += c;
     }
   }
   template <class OnWord>
   void finish(OnWord&& on_word) {
-    if (!word_.empty()) on_word(std::string_view(word_));
-    word_.clear();
+    if (raw_) emit(on_word);
   }
 
  private:
+  template <class OnWord>
+  void emit(OnWord& on_word) {
+    on_word(std::string_view(word_));
+    word_.clear();
+    raw_ = 0;
+    nul_ = false;
+  }
   std::string word_;
+  size_t raw_ = 0;  // bytes read for this word (a word of NUL bytes is an empty C string)
+  bool nul_ = false;
 };
 
 // last + '_' + word, cut to the tool's bigram length.

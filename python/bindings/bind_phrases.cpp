@@ -193,11 +193,20 @@ struct PyPhraseLearner {
   PyPhraseLearner(const PyPhraseModel& m, SentenceRule rule)
       : learner(std::make_unique<BatchLearner>(m.settings, m.max_vocab_size)), tok(rule) {}
 
+  size_t open_words = 0;
   void word(std::string_view w) {
     batch.bytes.append(w);
     batch.word_ends.push_back(batch.bytes.size());
+    ++open_words;
   }
-  void end() { batch.sentence_ends.push_back(batch.word_ends.size()); }
+  void end() {
+    batch.sentence_ends.push_back(batch.word_ends.size());
+    open_words = 0;
+  }
+  // Streamed text: a blank line is no sentence (as LineSentence yields none).
+  void end_if_open() {
+    if (open_words) end();
+  }
   void push() {
     py::gil_scoped_release nogil;
     learner->push(std::move(batch));
@@ -253,6 +262,13 @@ size_t read_records(const py::buffer& data, size_t offset, uint64_t n, Add&& add
     add(key, value);
   }
   return pos;
+}
+
+// The last piece of str.split(d): after the last of the matches found left to right.
+std::string_view last_part(std::string_view k, std::string_view d) {
+  size_t end = 0;
+  for (size_t at = k.find(d); at != std::string_view::npos; at = k.find(d, at + d.size())) end = at + d.size();
+  return k.substr(end);
 }
 
 template <class Cls>
@@ -366,8 +382,7 @@ void bind_phrases(py::module_& m) {
               const std::string_view k = p.vocab.key(i);
               const size_t first = k.find(d);
               if (first == std::string_view::npos) continue;
-              const size_t last = k.rfind(d);
-              const double s = sc(k.substr(0, first), k.substr(last + d.size()), k);
+              const double s = sc(k.substr(0, first), last_part(k, d), k);
               if (std::isnan(s)) continue;
               keys.append(to_str(k));
               scores.push_back(s);
@@ -388,7 +403,7 @@ void bind_phrases(py::module_& m) {
               const size_t first = k.find(d);
               if (first == std::string_view::npos) continue;
               const uint64_t a = p.vocab.count(k.substr(0, first));
-              const uint64_t b = p.vocab.count(k.substr(k.rfind(d) + d.size()));
+              const uint64_t b = p.vocab.count(last_part(k, d));
               if (!a || !b || !p.vocab.count_at(i)) continue;
               keys.append(to_str(k));
               ca.push_back(a);
@@ -488,7 +503,7 @@ void bind_phrases(py::module_& m) {
               l.tok.feed(
                   v.data(), v.size(),
                   [&](std::string_view w, bool high) { l.word(normalise_word(w, high, Utf8Policy::Replace, l.scratch)); },
-                  [&] { l.end(); });
+                  [&] { l.end_if_open(); });
             }
             l.push();
           },
@@ -497,14 +512,14 @@ void bind_phrases(py::module_& m) {
           "end_file",
           [](PyPhraseLearner& l) {
             l.tok.finish([&](std::string_view w, bool high) { l.word(normalise_word(w, high, Utf8Policy::Replace, l.scratch)); },
-                         [&] { l.end(); });
+                         [&] { l.end_if_open(); });
           },
           "The end of one streamed file: its last sentence ends")
       .def(
           "finish_into",
           [](PyPhraseLearner& l, PyPhraseModel& p) {
             l.tok.finish([&](std::string_view w, bool high) { l.word(normalise_word(w, high, Utf8Policy::Replace, l.scratch)); },
-                         [&] { l.end(); });
+                         [&] { l.end_if_open(); });
             l.push();
             PhraseLearned learned;
             {
