@@ -8,22 +8,6 @@
 
 namespace fe {
 
-void PhraseVocab::prune(uint64_t min_reduce) {
-  std::vector<bool> keep(counts_.size());
-  size_t out = 0;
-  for (size_t i = 0; i < counts_.size(); ++i) {
-    keep[i] = counts_[i] >= min_reduce;  // gensim keeps count >= min_reduce
-    if (keep[i]) counts_[out++] = counts_[i];
-  }
-  if (out == counts_.size()) return;
-  keys_.filter(keep);
-  counts_.resize(out);
-}
-
-void PhraseVocab::merge(const PhraseVocab& other) {
-  for (size_t i = 0; i < other.size(); ++i) add(other.key(i), other.count_at(i));
-}
-
 namespace {
 
 // Feeds a tokenised word to a learner under the 'replace' UTF-8 policy (LineSentence's).
@@ -95,6 +79,7 @@ PhraseLearned learn_phrases_file(const std::string& path, const PhraseSettings& 
               if (stop && stop->load(std::memory_order_relaxed)) halt.store(true);
             },
             &halt, bytes_done ? &local_done : nullptr);
+        p.counter.flush();
       } catch (...) {
         p.error = std::current_exception();
         halt.store(true);
@@ -104,21 +89,24 @@ PhraseLearned learn_phrases_file(const std::string& path, const PhraseSettings& 
   for (auto& p : parts)
     if (p->error) std::rethrow_exception(p->error);
   if (stop && stop->load()) return PhraseLearned{};
-  if (over.load()) {
+  PhraseLearned out;
+  if (!over.load()) {
+    out.vocab = std::move(parts[0]->vocab);
+    out.words = parts[0]->counter.words();
+    for (size_t t = 1; t < parts.size(); ++t) {
+      out.vocab.merge(parts[t]->vocab);
+      out.words += parts[t]->counter.words();
+      parts[t].reset();
+    }
+  }
+  if (over.load() || out.vocab.size() > max_vocab_size) {
     parts.clear();  // free the partial tables before counting again
+    out = PhraseLearned{};
     return learn_serial(path, s, max_vocab_size, rule, stop, bytes_done);
   }
   if (bytes_done) bytes_done->fetch_add(local_done.load());
-  PhraseLearned out;
-  out.vocab = std::move(parts[0]->vocab);
-  out.words = parts[0]->counter.words();
-  for (size_t t = 1; t < parts.size(); ++t) {
-    out.vocab.merge(parts[t]->vocab);
-    out.words += parts[t]->counter.words();
-    parts[t].reset();
-  }
-  // Under the cap everywhere (the merged table is no bigger than the sum of the parts), so a
-  // serial pass would never have pruned: min_reduce stays 1.
+  // The merged table is under the cap, and it only grew during the scan, so a serial pass
+  // would never have pruned: min_reduce stays 1.
   return out;
 }
 

@@ -44,12 +44,15 @@ class PhraseLearner {
   void end_sentence() {
     open_words_ = 0;
     counter_.end_sentence();
+    if (out_.vocab.size() + counter_.pending() <= max_vocab_size_) return;  // cannot be over
+    counter_.flush();
     if (out_.vocab.size() > max_vocab_size_) {
       out_.vocab.prune(out_.min_reduce);
       ++out_.min_reduce;
     }
   }
   PhraseLearned take() {
+    counter_.flush();
     out_.words = counter_.words();
     return std::move(out_);
   }

@@ -4,46 +4,94 @@
 // state machine that counts candidates and that applies phrases.
 #pragma once
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "text.h"
 #include "word_table.h"
 
 namespace fe {
 
-// Keys (UTF-8 bytes) in first-seen order with their counts.
+// Keys (UTF-8 bytes) in first-seen order with their counts.  Millions of mostly cold keys are
+// looked up once per word, so a look-up should touch little memory: an 8-byte slot (entry index
+// and a hash tag) and one 32-byte entry holding the count and, for keys of up to 12 bytes (most
+// bigrams), the key itself; longer keys live in an arena.
 class PhraseVocab {
  public:
-  void add(std::string_view key, uint64_t n = 1) {
-    const size_t i = keys_.insert(key);
-    if (i == counts_.size()) counts_.push_back(0);
-    counts_[i] += n;
+  PhraseVocab() { slots_.assign(1024, 0); }
+
+  void add(std::string_view key, uint64_t n = 1) { add_hashed(key, hash_bytes(key.data(), key.size()), n); }
+  void add_hashed(std::string_view key, uint64_t h, uint64_t n = 1) {
+    const size_t s = find_slot(key, h);
+    if (slots_[s]) {
+      entries_[(slots_[s] & 0xFFFFFFFFu) - 1].count += n;
+      return;
+    }
+    insert_at(s, key, h, n);
   }
   uint64_t count(std::string_view key) const {
-    const int64_t i = keys_.find(key);
-    return i < 0 ? 0 : counts_[static_cast<size_t>(i)];
+    const size_t s = find_slot(key, hash_bytes(key.data(), key.size()));
+    return slots_[s] ? entries_[(slots_[s] & 0xFFFFFFFFu) - 1].count : 0;
   }
-  size_t size() const { return counts_.size(); }
-  std::string_view key(size_t i) const { return keys_.word(i); }
-  uint64_t count_at(size_t i) const { return counts_[i]; }
+  size_t size() const { return entries_.size(); }
+  // Hints for a look-up of hash h coming soon: its first slot, then (once that is cached) the
+  // entry it points to.  Cold keys cost two cache misses each; overlapping them is the speed-up.
+  void prefetch_slot(uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
+  void prefetch_entry(uint64_t h) const {
+    const uint64_t slot = slots_[h & (slots_.size() - 1)];
+    if (slot) __builtin_prefetch(&entries_[(slot & 0xFFFFFFFFu) - 1]);
+  }
+  // Valid until the next add().
+  std::string_view key(size_t i) const { return std::string_view(data(entries_[i]), entries_[i].len); }
+  uint64_t count_at(size_t i) const { return entries_[i].count; }
   // gensim's utils.prune_vocab: drops the entries counted fewer than min_reduce times, keeping
   // the others' order (a dropped key seen again is appended, as in a dict).
   void prune(uint64_t min_reduce);
   // Adds every entry of `other` in its order (first-seen order is kept when `other` counted
   // text that follows this table's).
   void merge(const PhraseVocab& other);
-  void reserve(size_t n) {
-    keys_.reserve(n);
-    counts_.reserve(n);
-  }
-  size_t memory_bytes() const { return keys_.memory_bytes() + counts_.capacity() * 8; }
+  void reserve(size_t n);
+  size_t memory_bytes() const { return entries_.capacity() * sizeof(Entry) + slots_.capacity() * 8 + arena_.capacity(); }
 
  private:
-  WordTable keys_;
-  std::vector<uint64_t> counts_;
+  static constexpr uint32_t kInline = 12;
+  struct Entry {
+    uint64_t hash;
+    uint64_t count;
+    uint32_t len;
+    char key[kInline];  // the key, or (from byte 4) its arena offset when longer
+  };
+  static_assert(sizeof(Entry) == 32, "one entry, half a cache line");
+
+  const char* data(const Entry& e) const {
+    if (e.len <= kInline) return e.key;
+    uint64_t off;
+    std::memcpy(&off, e.key + 4, 8);
+    return arena_.data() + off;
+  }
+  // The slot holding key, or the empty slot where it would go.
+  size_t find_slot(std::string_view key, uint64_t h) const {
+    const size_t mask = slots_.size() - 1;
+    const uint64_t tag = h & 0xFFFFFFFF00000000ull;
+    for (size_t s = h & mask;; s = (s + 1) & mask) {
+      const uint64_t slot = slots_[s];
+      if (slot == 0) return s;
+      if ((slot & 0xFFFFFFFF00000000ull) == tag) {
+        const Entry& e = entries_[(slot & 0xFFFFFFFFu) - 1];
+        if (e.len == key.size() && std::memcmp(data(e), key.data(), key.size()) == 0) return s;
+      }
+    }
+  }
+  void insert_at(size_t s, std::string_view key, uint64_t h, uint64_t n);
+  void rehash(size_t slots);
+
+  std::vector<Entry> entries_;
+  std::vector<uint64_t> slots_;  // hash tag (top 32 bits) | entry index + 1; 0 = empty
+  std::string arena_;
 };
 
 // A set of words (connector words).
@@ -172,6 +220,8 @@ class PhraseScores {
 // Counts one sentence's unigrams and candidates into a PhraseVocab (gensim's _learn_vocab):
 // connector words count only towards the corpus size, every non-connector word is a unigram,
 // and each one after the first closes a candidate from the previous non-connector word.
+// Additions are queued a few deep and prefetched, then applied in order (so first-seen order
+// is unchanged); flush() applies the queue, and the table is exact only after it.
 class SentenceCounter {
  public:
   SentenceCounter(PhraseVocab& vocab, const PhraseSettings& s) : vocab_(vocab), s_(s) {}
@@ -184,10 +234,10 @@ class SentenceCounter {
       }
       return;
     }
-    vocab_.add(w);
+    queue(w);
     if (open_) {
       prefix_.append(w);
-      vocab_.add(prefix_);
+      queue(prefix_);
     }
     prefix_.assign(w);
     prefix_ += s_.delimiter;
@@ -198,15 +248,42 @@ class SentenceCounter {
     prefix_.clear();
     ++sentences_;
   }
+  void flush() {
+    while (tail_ != head_) apply_oldest();
+  }
+  // Additions not yet applied (the table may be this much bigger after flush()).
+  size_t pending() const { return head_ - tail_; }
   uint64_t words() const { return words_; }
   uint64_t sentences() const { return sentences_; }
 
  private:
+  static constexpr size_t kDepth = 16;  // a power of two
+  struct Op {
+    std::string key;
+    uint64_t hash = 0;
+  };
+  void queue(std::string_view key) {
+    if (head_ - tail_ == kDepth) apply_oldest();
+    Op& op = ring_[head_ & (kDepth - 1)];
+    op.key.assign(key);
+    op.hash = hash_bytes(key.data(), key.size());
+    vocab_.prefetch_slot(op.hash);
+    ++head_;
+    if (head_ - tail_ > kDepth / 2) vocab_.prefetch_entry(ring_[(head_ - kDepth / 2) & (kDepth - 1)].hash);
+  }
+  void apply_oldest() {
+    const Op& op = ring_[tail_ & (kDepth - 1)];
+    vocab_.add_hashed(op.key, op.hash);
+    ++tail_;
+  }
+
   PhraseVocab& vocab_;
   const PhraseSettings& s_;
   std::string prefix_;  // the open candidate: its first word and connectors, each + delimiter
   bool open_ = false;
   uint64_t words_ = 0, sentences_ = 0;
+  Op ring_[kDepth];
+  size_t head_ = 0, tail_ = 0;
 };
 
 }  // namespace fe

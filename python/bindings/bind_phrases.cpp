@@ -51,6 +51,37 @@ struct PyFrozen {
   PhraseScorer scorer() const { return PhraseScorer{&settings, nullptr, 0, &table}; }
 };
 
+// Recently made str objects by their UTF-8 bytes (direct-mapped): a corpus repeats its words, and
+// handing out the same object again is cheaper than decoding a new one.  Needs the GIL.
+class StrCache {
+ public:
+  StrCache() : slots_(size_t{1} << 16) {}
+  ~StrCache() {
+    for (auto& s : slots_) Py_XDECREF(s.second);
+  }
+  StrCache(const StrCache&) = delete;
+  StrCache& operator=(const StrCache&) = delete;
+  py::object get(std::string_view w) {
+    const uint64_t h = hash_bytes(w.data(), w.size());
+    auto& slot = slots_[h & (slots_.size() - 1)];
+    if (slot.second && slot.first == h) {
+      py::ssize_t n;
+      const char* p = PyUnicode_AsUTF8AndSize(slot.second, &n);
+      if (p && static_cast<size_t>(n) == w.size() && std::memcmp(p, w.data(), w.size()) == 0)
+        return py::reinterpret_borrow<py::object>(slot.second);
+      PyErr_Clear();
+    }
+    py::object s = to_str(w);
+    Py_XDECREF(slot.second);
+    slot.first = h;
+    slot.second = s.inc_ref().ptr();
+    return s;
+  }
+
+ private:
+  std::vector<std::pair<uint64_t, PyObject*>> slots_;
+};
+
 // Applies phrases to a batch of sentences; single tokens are the caller's own str objects.
 py::list analyze_batch(const PhraseScorer& sc, py::handle batch, uint64_t offset) {
   py::sequence seq = py::reinterpret_borrow<py::sequence>(batch);
@@ -134,6 +165,7 @@ struct PyPhraseStream {
   std::string scratch, key, text;       // the phrased tokens of the sentences not yet handed out
   std::vector<size_t> token_ends, sentence_ends;
   std::vector<PhraseSpan> spans;
+  StrCache strs;
 
   PyPhraseStream(py::object o, PhraseScorer sc, SentenceRule rule) : owner(std::move(o)), scorer(sc), tok(rule) {}
 
@@ -159,7 +191,7 @@ struct PyPhraseStream {
     for (size_t i = 0; i < sentence_ends.size(); ++i) {
       py::list toks(sentence_ends[i] - t);
       for (size_t k = 0; t < sentence_ends[i]; ++t, ++k) {
-        toks[k] = to_str(std::string_view(text.data() + start, token_ends[t] - start));
+        toks[k] = strs.get(std::string_view(text.data() + start, token_ends[t] - start));
         start = token_ends[t];
       }
       out[i] = std::move(toks);
@@ -373,17 +405,27 @@ void bind_phrases(py::module_& m) {
           "export",
           [](const PyPhraseModel& p) {
             // Phrases.export_phrases: every key holding the delimiter, split on it, scored as
-            // (first part, last part) -> the key's own count.
+            // (first part, last part) -> the key's own count.  A key counted too rarely to pass
+            // is skipped before any look-up: default scores (count - min_count) <= 0 cannot pass
+            // a threshold >= 0, and npmi is -inf below min_count.
             py::list keys;
             std::vector<double> scores;
-            const std::string& d = p.settings.delimiter;
-            const PhraseScorer sc = p.scorer();
+            const PhraseSettings& st = p.settings;
+            const std::string& d = st.delimiter;
+            const bool npmi = st.scoring == Scoring::Npmi;
             for (size_t i = 0; i < p.vocab.size(); ++i) {
               const std::string_view k = p.vocab.key(i);
+              const double cab = static_cast<double>(p.vocab.count_at(i));
+              if (npmi ? !(cab >= st.min_count) : (st.threshold >= 0 && !(cab > st.min_count))) continue;
               const size_t first = k.find(d);
               if (first == std::string_view::npos) continue;
-              const double s = sc(k.substr(0, first), last_part(k, d), k);
-              if (std::isnan(s)) continue;
+              const uint64_t ca = p.vocab.count(k.substr(0, first));
+              if (!ca) continue;
+              const uint64_t cb = p.vocab.count(last_part(k, d));
+              if (!cb) continue;
+              const double s = npmi ? npmi_score(ca, cb, p.vocab.count_at(i), p.corpus_words, st.min_count)
+                                    : default_score(ca, cb, p.vocab.count_at(i), p.vocab.size(), st.min_count);
+              if (s <= st.threshold) continue;
               keys.append(to_str(k));
               scores.push_back(s);
             }
