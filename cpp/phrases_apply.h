@@ -20,6 +20,7 @@ struct PhraseScorer {
   uint64_t corpus_words = 0;
   const PhraseScores* frozen = nullptr;
 
+  bool may_join(std::string_view a, std::string_view b) const { return vocab || frozen->may_join(a, b); }
   double operator()(std::string_view a, std::string_view b, std::string_view key) const {
     if (vocab) return score_from_counts(*vocab, corpus_words, *settings, a, b, key);
     return frozen->score(key, settings->threshold);

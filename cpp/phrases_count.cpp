@@ -94,7 +94,7 @@ PhraseLearned learn_phrases_file(const std::string& path, const PhraseSettings& 
     out.vocab = std::move(parts[0]->vocab);
     out.words = parts[0]->counter.words();
     for (size_t t = 1; t < parts.size(); ++t) {
-      out.vocab.merge(parts[t]->vocab);
+      out.vocab.merge(std::move(parts[t]->vocab));
       out.words += parts[t]->counter.words();
       parts[t].reset();
     }
@@ -181,7 +181,7 @@ void merge_learned(PhraseVocab& vocab, uint64_t& words, uint64_t& min_reduce, Ph
     return;
   }
   min_reduce = std::max(min_reduce, learned.min_reduce);
-  vocab.merge(learned.vocab);
+  vocab.merge(std::move(learned.vocab));
   if (vocab.size() > max_vocab_size) {
     vocab.prune(min_reduce);
     ++min_reduce;

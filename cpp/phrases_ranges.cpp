@@ -1,6 +1,8 @@
 #include "phrases_ranges.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <cerrno>
 #include <exception>
 #include <system_error>
@@ -54,25 +56,57 @@ struct OpenWords {
 };
 
 OpenWords open_words(const std::string& path, ByteRange r, bool newline_ends) {
+  // ASCII text needs no tokeniser: a word starts at a non-space byte after a space (a range
+  // starts after whitespace).  Text with other bytes may hold Unicode spaces: it is counted
+  // again with the tokeniser.
+  static const auto space = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = is_space(static_cast<unsigned char>(c));
+    return t;
+  }();
+  OpenWords fast;
+  uint8_t prev = 1, high = 0;
+  each_block(path, r, [&](const char* p, size_t n) {
+    if (high) return;
+    const unsigned char* b = reinterpret_cast<const unsigned char*>(p);
+    size_t from = 0;
+    if (newline_ends) {
+      size_t nl = n;
+      for (size_t i = n; i-- > 0;)
+        if (b[i] == '\n') {
+          nl = i;
+          break;
+        }
+      if (nl < n) {
+        fast.has_newline = true;
+        fast.words = 0;
+        from = nl + 1;
+        prev = 1;
+      }
+    }
+    uint64_t words = 0;
+    unsigned char any = 0;
+    for (size_t i = 0; i < n; ++i) any |= b[i];
+    if (any & 0x80) {
+      high = 1;
+      return;
+    }
+    for (size_t i = from; i < n; ++i) {
+      const uint8_t sp = space[b[i]];
+      words += prev & (sp ^ 1);
+      prev = sp;
+    }
+    fast.words += words;
+  });
+  if (!high) return fast;
   OpenWords out;
-  FileHandle f = open_read(path);
-  if (r.begin && std::fseek(f.get(), static_cast<long>(r.begin), SEEK_SET) != 0) throw_read_failure(path);
   StreamTokenizer tok(SentenceRule{newline_ends, 0});
   auto word = [&](std::string_view, bool) { ++out.words; };
   auto end = [&] {  // only newlines end sentences here
     out.has_newline = true;
     out.words = 0;
   };
-  std::vector<char> buf(size_t{1} << 22);
-  for (uint64_t left = r.end - r.begin; left;) {
-    const size_t got = std::fread(buf.data(), 1, static_cast<size_t>(std::min<uint64_t>(left, buf.size())), f.get());
-    if (!got) {
-      if (std::ferror(f.get())) throw_read_failure(path);
-      break;
-    }
-    tok.feed(buf.data(), got, word, end);
-    left -= got;
-  }
+  each_block(path, r, [&](const char* p, size_t n) { tok.feed(p, n, word, end); });
   tok.feed(" ", 1, word, end);  // the range ends after whitespace: this only flushes a file's last word
   return out;
 }

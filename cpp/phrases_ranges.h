@@ -29,28 +29,36 @@ FileHandle open_read(const std::string& path);
 // caps sentences and a cut cannot be put just after a newline.
 std::vector<ByteRange> sentence_ranges(const std::string& path, int parts, SentenceRule rule);
 
+// Calls each(const char* p, size_t n) on the bytes of [r.begin, r.end) of path in 4 MB blocks
+// (fewer if the file shrank); `stop` ends it early, `bytes_done` counts what was read.
+template <class Each>
+void each_block(const std::string& path, ByteRange r, Each&& each, const std::atomic<bool>* stop = nullptr,
+                std::atomic<uint64_t>* bytes_done = nullptr) {
+  FileHandle f = open_read(path);
+  if (r.begin && std::fseek(f.get(), static_cast<long>(r.begin), SEEK_SET) != 0) throw_read_failure(path);
+  std::vector<char> buf(size_t{1} << 22);
+  for (uint64_t left = r.end - r.begin; left;) {
+    const size_t got = std::fread(buf.data(), 1, static_cast<size_t>(std::min<uint64_t>(left, buf.size())), f.get());
+    if (!got) {
+      if (std::ferror(f.get())) throw_read_failure(path);
+      break;
+    }
+    each(buf.data(), got);
+    left -= got;
+    if (bytes_done) bytes_done->fetch_add(got, std::memory_order_relaxed);
+    if (stop && stop->load(std::memory_order_relaxed)) return;
+  }
+}
+
 // Tokenises [r.begin, r.end) of path from a fresh sentence: on_word(word, has_high_bytes) per
 // word, on_end() where `rule` ends a sentence and once at the end.  `stop` ends it early.
 template <class OnWord, class OnEnd>
 void read_range(const std::string& path, ByteRange r, SentenceRule rule, OnWord&& on_word, OnEnd&& on_end,
                 const std::atomic<bool>* stop = nullptr, std::atomic<uint64_t>* bytes_done = nullptr) {
-  FileHandle f = open_read(path);
-  if (r.begin && std::fseek(f.get(), static_cast<long>(r.begin), SEEK_SET) != 0) throw_read_failure(path);
   StreamTokenizer tok(rule);
-  std::vector<char> buf(size_t{1} << 22);
-  uint64_t left = r.end - r.begin;
-  while (left) {
-    const size_t want = static_cast<size_t>(std::min<uint64_t>(left, buf.size()));
-    const size_t got = std::fread(buf.data(), 1, want, f.get());
-    if (got == 0) {
-      if (std::ferror(f.get())) throw_read_failure(path);
-      break;  // the file shrank
-    }
-    tok.feed(buf.data(), got, on_word, on_end);
-    left -= got;
-    if (bytes_done) bytes_done->fetch_add(got, std::memory_order_relaxed);
-    if (stop && stop->load(std::memory_order_relaxed)) return;
-  }
+  each_block(
+      path, r, [&](const char* p, size_t n) { tok.feed(p, n, on_word, on_end); }, stop, bytes_done);
+  if (stop && stop->load(std::memory_order_relaxed)) return;
   tok.finish(on_word, on_end);
 }
 

@@ -5,9 +5,10 @@
 namespace fe {
 
 void PhraseVocab::insert_at(size_t s, std::string_view key, uint64_t h, uint64_t n) {
-  if (entries_.size() >= 0xFFFFFFFEu) throw std::length_error("more than 4 billion phrase entries");
+  if (size_ >= 0xFFFFFFFEu) throw std::length_error("more than 4 billion phrase entries");
   if (key.size() > 0xFFFFFFFFu) throw std::length_error("a word longer than 4 GB");
-  Entry e{};
+  if ((size_ >> kBlockBits) == blocks_.size()) blocks_.emplace_back(new Entry[kBlock]);
+  Entry& e = entry(size_);
   e.hash = h;
   e.count = n;
   e.len = static_cast<uint32_t>(key.size());
@@ -18,23 +19,25 @@ void PhraseVocab::insert_at(size_t s, std::string_view key, uint64_t h, uint64_t
     arena_.append(key);
     std::memcpy(e.key + 4, &off, 8);
   }
-  entries_.push_back(e);
-  slots_[s] = (h & 0xFFFFFFFF00000000ull) | entries_.size();
-  if (entries_.size() * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
+  ++size_;
+  slots_[s] = (h & 0xFFFFFFFF00000000ull) | size_;
+  if (size_ * 10 > slots_.size() * 7) rehash(slots_.size() * 2);
 }
 
 void PhraseVocab::rehash(size_t n) {
+  slots_.clear();
+  slots_.shrink_to_fit();  // the old slots go before the new ones are made
   slots_.assign(n, 0);
   const size_t mask = n - 1;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    size_t s = entries_[i].hash & mask;
+  for (size_t i = 0; i < size_; ++i) {
+    const uint64_t h = entry(i).hash;
+    size_t s = h & mask;
     while (slots_[s]) s = (s + 1) & mask;
-    slots_[s] = (entries_[i].hash & 0xFFFFFFFF00000000ull) | (i + 1);
+    slots_[s] = (h & 0xFFFFFFFF00000000ull) | (i + 1);
   }
 }
 
 void PhraseVocab::reserve(size_t n) {
-  entries_.reserve(n);
   size_t want = slots_.size();
   while (want * 7 < n * 10) want *= 2;
   if (want > slots_.size()) rehash(want);
@@ -43,24 +46,35 @@ void PhraseVocab::reserve(size_t n) {
 void PhraseVocab::prune(uint64_t min_reduce) {
   size_t out = 0;
   std::string arena;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    Entry e = entries_[i];
+  for (size_t i = 0; i < size_; ++i) {
+    Entry e = entry(i);
     if (e.count < min_reduce) continue;  // gensim keeps count >= min_reduce
     if (e.len > kInline) {
       const uint64_t off = arena.size();
-      arena.append(data(entries_[i]), e.len);
+      arena.append(data(entry(i)), e.len);
       std::memcpy(e.key + 4, &off, 8);
     }
-    entries_[out++] = e;
+    entry(out++) = e;
   }
-  if (out == entries_.size()) return;
-  entries_.resize(out);
+  if (out == size_) return;
+  size_ = out;
+  blocks_.resize((size_ + kBlock - 1) >> kBlockBits);
   arena_.swap(arena);
   rehash(slots_.size());
 }
 
-void PhraseVocab::merge(const PhraseVocab& other) {
-  for (size_t i = 0; i < other.size(); ++i) add(other.key(i), other.count_at(i));
+void PhraseVocab::merge(PhraseVocab&& other) {
+  // Each key's hash is stored: look-ups are prefetched 16 entries ahead.
+  constexpr size_t kAhead = 16;
+  const size_t n = other.size_;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) prefetch_slot(other.entry(i + kAhead).hash);
+    if (i + kAhead / 2 < n) prefetch_entry(other.entry(i + kAhead / 2).hash);
+    const Entry& e = other.entry(i);
+    add_hashed(std::string_view(other.data(e), e.len), e.hash, e.count);
+    if ((i & (kBlock - 1)) == kBlock - 1) other.blocks_[i >> kBlockBits].reset();
+  }
+  other = PhraseVocab();
 }
 
 }  // namespace fe

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,34 +29,35 @@ class PhraseVocab {
   void add_hashed(std::string_view key, uint64_t h, uint64_t n = 1) {
     const size_t s = find_slot(key, h);
     if (slots_[s]) {
-      entries_[(slots_[s] & 0xFFFFFFFFu) - 1].count += n;
+      entry((slots_[s] & 0xFFFFFFFFu) - 1).count += n;
       return;
     }
     insert_at(s, key, h, n);
   }
   uint64_t count(std::string_view key) const {
     const size_t s = find_slot(key, hash_bytes(key.data(), key.size()));
-    return slots_[s] ? entries_[(slots_[s] & 0xFFFFFFFFu) - 1].count : 0;
+    return slots_[s] ? entry((slots_[s] & 0xFFFFFFFFu) - 1).count : 0;
   }
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return size_; }
   // Hints for a look-up of hash h coming soon: its first slot, then (once that is cached) the
   // entry it points to.  Cold keys cost two cache misses each; overlapping them is the speed-up.
   void prefetch_slot(uint64_t h) const { __builtin_prefetch(&slots_[h & (slots_.size() - 1)]); }
   void prefetch_entry(uint64_t h) const {
     const uint64_t slot = slots_[h & (slots_.size() - 1)];
-    if (slot) __builtin_prefetch(&entries_[(slot & 0xFFFFFFFFu) - 1]);
+    if (slot) __builtin_prefetch(&entry((slot & 0xFFFFFFFFu) - 1));
   }
-  // Valid until the next add().
-  std::string_view key(size_t i) const { return std::string_view(data(entries_[i]), entries_[i].len); }
-  uint64_t count_at(size_t i) const { return entries_[i].count; }
+  std::string_view key(size_t i) const { return std::string_view(data(entry(i)), entry(i).len); }
+  uint64_t count_at(size_t i) const { return entry(i).count; }
   // gensim's utils.prune_vocab: drops the entries counted fewer than min_reduce times, keeping
   // the others' order (a dropped key seen again is appended, as in a dict).
   void prune(uint64_t min_reduce);
   // Adds every entry of `other` in its order (first-seen order is kept when `other` counted
-  // text that follows this table's).
-  void merge(const PhraseVocab& other);
+  // text that follows this table's), freeing `other` block by block as it goes.
+  void merge(PhraseVocab&& other);
   void reserve(size_t n);
-  size_t memory_bytes() const { return entries_.capacity() * sizeof(Entry) + slots_.capacity() * 8 + arena_.capacity(); }
+  size_t memory_bytes() const {
+    return blocks_.size() * kBlock * sizeof(Entry) + slots_.capacity() * 8 + arena_.capacity();
+  }
 
  private:
   static constexpr uint32_t kInline = 12;
@@ -66,6 +68,11 @@ class PhraseVocab {
     char key[kInline];  // the key, or (from byte 4) its arena offset when longer
   };
   static_assert(sizeof(Entry) == 32, "one entry, half a cache line");
+  // Entries live in fixed blocks: growing never copies them (no moment with two copies of
+  // millions of entries), and a merged table frees its blocks one at a time.
+  static constexpr size_t kBlockBits = 16, kBlock = size_t{1} << kBlockBits;
+  Entry& entry(size_t i) { return blocks_[i >> kBlockBits][i & (kBlock - 1)]; }
+  const Entry& entry(size_t i) const { return blocks_[i >> kBlockBits][i & (kBlock - 1)]; }
 
   const char* data(const Entry& e) const {
     if (e.len <= kInline) return e.key;
@@ -81,7 +88,7 @@ class PhraseVocab {
       const uint64_t slot = slots_[s];
       if (slot == 0) return s;
       if ((slot & 0xFFFFFFFF00000000ull) == tag) {
-        const Entry& e = entries_[(slot & 0xFFFFFFFFu) - 1];
+        const Entry& e = entry((slot & 0xFFFFFFFFu) - 1);
         if (e.len == key.size() && std::memcmp(data(e), key.data(), key.size()) == 0) return s;
       }
     }
@@ -89,7 +96,8 @@ class PhraseVocab {
   void insert_at(size_t s, std::string_view key, uint64_t h, uint64_t n);
   void rehash(size_t slots);
 
-  std::vector<Entry> entries_;
+  std::vector<std::unique_ptr<Entry[]>> blocks_;
+  size_t size_ = 0;
   std::vector<uint64_t> slots_;  // hash tag (top 32 bits) | entry index + 1; 0 = empty
   std::string arena_;
 };
@@ -145,7 +153,8 @@ struct PhraseSpan {
 
 // gensim's _PhrasesTransformation.analyze_sentence over one sentence: a candidate runs from a
 // non-connector word over any connector words to the next non-connector word; `score(a, b,
-// key)` returns the candidate's score or NaN when it is no phrase (key = the joined tokens).
+// key)` returns the candidate's score or NaN when it is no phrase (key = the joined tokens);
+// `score.may_join(a, b)` false rules a candidate out before its key is built.
 // Appends one span per output token to `out`.
 template <class Score>
 void analyze_sentence(const std::vector<std::string_view>& words, const PhraseSettings& s, Score&& score,
@@ -159,12 +168,15 @@ void analyze_sentence(const std::vector<std::string_view>& words, const PhraseSe
       continue;  // inside a candidate: it grows
     }
     if (start != SIZE_MAX) {
-      key.clear();
-      for (size_t j = start; j <= i; ++j) {
-        if (j > start) key += s.delimiter;
-        key.append(words[j]);
+      double sc = none;
+      if (score.may_join(words[start], words[i])) {
+        key.clear();
+        for (size_t j = start; j <= i; ++j) {
+          if (j > start) key += s.delimiter;
+          key.append(words[j]);
+        }
+        sc = score(words[start], words[i], std::string_view(key));
       }
-      const double sc = score(words[start], words[i], std::string_view(key));
       if (!std::isnan(sc)) {
         out.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(i + 1), sc});
         start = SIZE_MAX;
@@ -194,13 +206,65 @@ inline double score_from_counts(const PhraseVocab& v, uint64_t corpus_words, con
   return sc <= s.threshold ? none : sc;
 }
 
-// FrozenPhrases' table: phrase -> score.
+// A set of 64-bit hashes (open addressing; 0 stands for itself in a flag).
+class HashSet64 {
+ public:
+  void build(const std::vector<uint64_t>& hashes) {
+    size_t n = 16;
+    while (n < hashes.size() * 2) n *= 2;
+    slots_.assign(n, 0);
+    has_zero_ = false;
+    for (uint64_t h : hashes) {
+      if (h == 0) {
+        has_zero_ = true;
+        continue;
+      }
+      size_t s = h & (n - 1);
+      while (slots_[s] && slots_[s] != h) s = (s + 1) & (n - 1);
+      slots_[s] = h;
+    }
+  }
+  bool contains(uint64_t h) const {
+    if (h == 0) return has_zero_;
+    const size_t mask = slots_.size() - 1;
+    for (size_t s = h & mask;; s = (s + 1) & mask) {
+      if (slots_[s] == h) return true;
+      if (slots_[s] == 0) return false;
+    }
+  }
+
+ private:
+  std::vector<uint64_t> slots_ = std::vector<uint64_t>(16, 0);
+  bool has_zero_ = false;
+};
+
+// FrozenPhrases' table: phrase -> score.  seal() indexes which words can start or end a phrase
+// (every piece of a key before or after an occurrence of the delimiter), so most candidates
+// are ruled out by two look-ups in small, cached sets instead of building their key.
 class PhraseScores {
  public:
   void set(std::string_view key, double score) {
     const size_t i = keys_.insert(key);
     if (i == scores_.size()) scores_.push_back(score);
     scores_[i] = score;
+    sealed_ = false;
+  }
+  void seal(std::string_view delimiter) {
+    std::vector<uint64_t> starts, ends;
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      const std::string_view k = keys_.word(i);
+      for (size_t at = k.find(delimiter); at != std::string_view::npos; at = k.find(delimiter, at + 1)) {
+        starts.push_back(hash_bytes(k.data(), at));
+        const size_t rest = at + delimiter.size();
+        ends.push_back(hash_bytes(k.data() + rest, k.size() - rest));
+      }
+    }
+    starts_.build(starts);
+    ends_.build(ends);
+    sealed_ = true;
+  }
+  bool may_join(std::string_view a, std::string_view b) const {
+    return !sealed_ || (starts_.contains(hash_bytes(a.data(), a.size())) && ends_.contains(hash_bytes(b.data(), b.size())));
   }
   size_t size() const { return scores_.size(); }
   std::string_view key(size_t i) const { return keys_.word(i); }
@@ -215,6 +279,8 @@ class PhraseScores {
  private:
   WordTable keys_;
   std::vector<double> scores_;
+  HashSet64 starts_, ends_;
+  bool sealed_ = false;
 };
 
 // Counts one sentence's unigrams and candidates into a PhraseVocab (gensim's _learn_vocab):

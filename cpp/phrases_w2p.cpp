@@ -31,25 +31,6 @@ void reduce(PhraseVocab& v, uint64_t& min_reduce) {
   ++min_reduce;
 }
 
-template <class Each>
-void each_block(const std::string& path, ByteRange r, Each&& each, const std::atomic<bool>* stop,
-                std::atomic<uint64_t>* bytes_done) {
-  FileHandle f = open_read(path);
-  if (r.begin && std::fseek(f.get(), static_cast<long>(r.begin), SEEK_SET) != 0) throw_read_failure(path);
-  std::vector<char> buf(size_t{1} << 22);
-  for (uint64_t left = r.end - r.begin; left;) {
-    const size_t got = std::fread(buf.data(), 1, static_cast<size_t>(std::min<uint64_t>(left, buf.size())), f.get());
-    if (!got) {
-      if (std::ferror(f.get())) throw_read_failure(path);
-      break;
-    }
-    each(buf.data(), got);
-    left -= got;
-    if (bytes_done) bytes_done->fetch_add(got, std::memory_order_relaxed);
-    if (stop && stop->load(std::memory_order_relaxed)) return;
-  }
-}
-
 // Counts one range's unigrams and the bigrams inside it.  With `reduce_cap`, prunes as the
 // tool does (a serial count); `entries` / `over` stop the threads when together they pass it.
 void count_range(const std::string& path, ByteRange r, W2pCount& out, bool serial, std::atomic<uint64_t>* entries,
@@ -145,7 +126,7 @@ PhraseVocab count_file(const std::string& path, int threads, uint64_t& train_wor
       bool have_last = parts[0]->words != 0;
       for (size_t t = 1; t < parts.size(); ++t) {
         W2pCount& p = *parts[t];
-        vocab.merge(p.vocab);
+        vocab.merge(std::move(p.vocab));
         train_words += p.words;
         if (p.words) {
           if (have_last) {

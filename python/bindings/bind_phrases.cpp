@@ -6,9 +6,13 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "convert.h"
@@ -37,7 +41,17 @@ PhraseSettings make_settings(double min_count, double threshold, Scoring scoring
   return s;
 }
 
-struct PyPhraseModel {
+// Counts the streams applying a model or table: it must not change under them.
+struct Streamed {
+  std::atomic<int> streams{0};
+  void check_idle() const {
+    if (streams.load())
+      throw py::value_error("phrases are being applied to a corpus that is not read to the end "
+                            "(an unfinished phrases[corpus] loop): finish or delete it first");
+  }
+};
+
+struct PyPhraseModel : Streamed {
   PhraseSettings settings;
   uint64_t max_vocab_size = 0;
   PhraseVocab vocab;
@@ -45,7 +59,7 @@ struct PyPhraseModel {
   PhraseScorer scorer() const { return PhraseScorer{&settings, &vocab, corpus_words, nullptr}; }
 };
 
-struct PyFrozen {
+struct PyFrozen : Streamed {
   PhraseSettings settings;
   PhraseScores table;
   PhraseScorer scorer() const { return PhraseScorer{&settings, nullptr, 0, &table}; }
@@ -156,18 +170,49 @@ uint64_t transform_file_py(const PhraseScorer& sc, const std::string& src, int f
   return n;
 }
 
-// Sentences read from streamed bytes (compressed files, fastembed's readers), phrased.
+// Sentences read from streamed bytes (compressed files, fastembed's readers), phrased on a
+// thread of its own: while Python turns one block's sentences into lists, the next block is
+// tokenised and phrased.  The model or table must not change meanwhile (see Streamed).
 struct PyPhraseStream {
+  struct Phrased {  // one block's sentences: their tokens' bytes, token ends, sentence ends
+    std::string text;
+    std::vector<size_t> token_ends, sentence_ends;
+  };
   py::object owner;  // keeps the model or table alive
+  Streamed* guard;
   PhraseScorer scorer;
+  // the worker's
   StreamTokenizer tok;
   SentenceBuffer sentence;
-  std::string scratch, key, text;       // the phrased tokens of the sentences not yet handed out
-  std::vector<size_t> token_ends, sentence_ends;
+  std::string scratch, key;
   std::vector<PhraseSpan> spans;
+  Phrased cur;
+  // shared
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::string> in;
+  std::deque<Phrased> done;
+  bool finishing = false, finished = false, closed = false;
+  std::exception_ptr error;
+  size_t waiting = 0;  // blocks handed over whose result was not yet taken
+  std::thread worker;
+  // the caller's
   StrCache strs;
 
-  PyPhraseStream(py::object o, PhraseScorer sc, SentenceRule rule) : owner(std::move(o)), scorer(sc), tok(rule) {}
+  PyPhraseStream(py::object o, Streamed* g, PhraseScorer sc, SentenceRule rule)
+      : owner(std::move(o)), guard(g), scorer(sc), tok(rule) {
+    ++guard->streams;
+    worker = std::thread([this] { run(); });
+  }
+  ~PyPhraseStream() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      closed = true;
+    }
+    cv.notify_all();
+    worker.join();
+    --guard->streams;
+  }
 
   void word(std::string_view w, bool high) { sentence.word(normalise_word(w, high, Utf8Policy::Replace, scratch)); }
   void end() {
@@ -177,42 +222,108 @@ struct PyPhraseStream {
     analyze_sentence(words, *scorer.settings, scorer, key, spans);
     for (const PhraseSpan& p : spans) {
       for (uint32_t j = p.begin; j < p.end; ++j) {
-        if (j > p.begin) text += scorer.settings->delimiter;
-        text.append(words[j]);
+        if (j > p.begin) cur.text += scorer.settings->delimiter;
+        cur.text.append(words[j]);
       }
-      token_ends.push_back(text.size());
+      cur.token_ends.push_back(cur.text.size());
     }
-    sentence_ends.push_back(token_ends.size());
+    cur.sentence_ends.push_back(cur.token_ends.size());
     sentence.clear();
   }
-  py::list take() {
-    py::list out(sentence_ends.size());
+  void run() {
+    auto on_word = [&](std::string_view w, bool high) { word(w, high); };
+    auto on_end = [&] { end(); };
+    for (;;) {
+      std::string block;
+      bool last = false;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return closed || !in.empty() || (finishing && !finished); });
+        if (closed) return;
+        if (!in.empty()) {
+          block = std::move(in.front());
+          in.pop_front();
+        } else {
+          last = true;
+        }
+      }
+      try {
+        if (last) {
+          tok.finish(on_word, on_end);
+        } else {
+          tok.feed(block.data(), block.size(), on_word, on_end);
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mu);
+        error = std::current_exception();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        done.push_back(std::move(cur));
+        cur = Phrased{};
+        if (last) finished = true;
+      }
+      cv.notify_all();
+    }
+  }
+  py::list to_lists(Phrased& r) {
+    py::list out(r.sentence_ends.size());
     size_t t = 0, start = 0;
-    for (size_t i = 0; i < sentence_ends.size(); ++i) {
-      py::list toks(sentence_ends[i] - t);
-      for (size_t k = 0; t < sentence_ends[i]; ++t, ++k) {
-        toks[k] = strs.get(std::string_view(text.data() + start, token_ends[t] - start));
-        start = token_ends[t];
+    for (size_t i = 0; i < r.sentence_ends.size(); ++i) {
+      py::list toks(r.sentence_ends[i] - t);
+      for (size_t k = 0; t < r.sentence_ends[i]; ++t, ++k) {
+        toks[k] = strs.get(std::string_view(r.text.data() + start, r.token_ends[t] - start));
+        start = r.token_ends[t];
       }
       out[i] = std::move(toks);
     }
-    text.clear();
-    token_ends.clear();
-    sentence_ends.clear();
     return out;
   }
-  py::list feed(py::bytes data) {
-    std::string_view v = data;
+  // Waits (without the GIL) until `ready` holds; rethrows the worker's error.
+  template <class Ready>
+  void wait_for(Ready&& ready) {
     {
       py::gil_scoped_release nogil;
-      tok.feed(
-          v.data(), v.size(), [&](std::string_view w, bool high) { word(w, high); }, [&] { end(); });
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return error || ready(); });
     }
-    return take();
+    if (error) std::rethrow_exception(error);
+  }
+  Phrased pop() {
+    std::lock_guard<std::mutex> lock(mu);
+    Phrased r = std::move(done.front());
+    done.pop_front();
+    --waiting;
+    return r;
+  }
+  py::list feed(py::bytes data) {
+    if (finishing) throw py::value_error("this phrase stream is finished");
+    {
+      std::string_view v = data;
+      std::lock_guard<std::mutex> lock(mu);
+      in.emplace_back(v);
+      ++waiting;
+    }
+    cv.notify_all();
+    if (waiting < 2) return py::list();
+    wait_for([&] { return !done.empty(); });
+    Phrased r = pop();
+    return to_lists(r);
   }
   py::list finish() {
-    tok.finish([&](std::string_view w, bool high) { word(w, high); }, [&] { end(); });
-    return take();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      finishing = true;
+      ++waiting;
+    }
+    cv.notify_all();
+    wait_for([&] { return finished; });
+    py::list out;
+    while (waiting) {
+      Phrased r = pop();
+      for (auto s : to_lists(r)) out.append(s);
+    }
+    return out;
   }
 };
 
@@ -325,8 +436,8 @@ void def_apply(Cls& cls) {
       .def(
           "stream",
           [](py::object self, bool newline_ends, uint64_t max_words) {
-            const T& m = self.cast<const T&>();
-            return std::make_unique<PyPhraseStream>(self, m.scorer(), SentenceRule{newline_ends, max_words});
+            T& m = self.cast<T&>();
+            return std::make_unique<PyPhraseStream>(self, &m, m.scorer(), SentenceRule{newline_ends, max_words});
           },
           py::arg("newline_ends"), py::arg("max_sentence_words"), "A phraser of streamed corpus bytes");
 }
@@ -381,6 +492,7 @@ void bind_phrases(py::module_& m) {
           [](PyPhraseModel& p, const std::string& path, bool newline_ends, uint64_t max_words, int threads,
              py::object progress) {
             if (threads < 1) throw py::value_error("workers must be at least 1");
+            p.check_idle();
             std::atomic<bool> stop{false};
             std::atomic<uint64_t> done{0};
             PhraseLearned learned;
@@ -488,7 +600,9 @@ void bind_phrases(py::module_& m) {
           "set",
           [](PyFrozen& f, const std::vector<std::string>& keys, std::vector<double> scores) {
             if (keys.size() != scores.size()) throw py::value_error("one score per phrase");
+            f.check_idle();
             for (size_t i = 0; i < keys.size(); ++i) f.table.set(keys[i], scores[i]);
+            f.table.seal(f.settings.delimiter);
           },
           py::arg("keys"), py::arg("scores"))
       .def(
@@ -513,12 +627,14 @@ void bind_phrases(py::module_& m) {
       .def(
           "read_entries",
           [](PyFrozen& f, const py::buffer& data, size_t offset, uint64_t n) {
-            return read_records(data, offset, n, [&](std::string_view k, const char* v) {
+            const size_t end = read_records(data, offset, n, [&](std::string_view k, const char* v) {
               double s;
               std::memcpy(&s, v, 8);
               if (std::isnan(s)) throw py::value_error("damaged phrases file: a NaN score");
               f.table.set(k, s);
             });
+            f.table.seal(f.settings.delimiter);
+            return end;
           },
           py::arg("data"), py::arg("offset"), py::arg("n"));
   def_apply(frozen);
@@ -568,6 +684,7 @@ void bind_phrases(py::module_& m) {
               py::gil_scoped_release nogil;
               learned = l.learner->finish();
             }
+            p.check_idle();
             merge_learned(p.vocab, p.corpus_words, p.min_reduce, std::move(learned), p.max_vocab_size);
           },
           py::arg("model"));
