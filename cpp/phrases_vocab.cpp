@@ -7,7 +7,8 @@ namespace fe {
 void PhraseVocab::insert_at(size_t s, std::string_view key, uint64_t h, uint64_t n) {
   if (size_ >= 0xFFFFFFFEu) throw std::length_error("more than 4 billion phrase entries");
   if (key.size() > 0xFFFFFFFFu) throw std::length_error("a word longer than 4 GB");
-  if ((size_ >> kBlockBits) == blocks_.size()) blocks_.emplace_back(new Entry[kBlock]);
+  // Huge pages from the second block on: a small table stays small.
+  if ((size_ >> kBlockBits) == blocks_.size()) blocks_.emplace_back(kBlock, false, !blocks_.empty());
   Entry& e = entry(size_);
   e.hash = h;
   e.count = n;
@@ -25,9 +26,7 @@ void PhraseVocab::insert_at(size_t s, std::string_view key, uint64_t h, uint64_t
 }
 
 void PhraseVocab::rehash(size_t n) {
-  slots_.clear();
-  slots_.shrink_to_fit();  // the old slots go before the new ones are made
-  slots_.assign(n, 0);
+  slots_.reset(n, true, true);  // the old slots go before the new ones are made
   const size_t mask = n - 1;
   for (size_t i = 0; i < size_; ++i) {
     const uint64_t h = entry(i).hash;
@@ -72,7 +71,7 @@ void PhraseVocab::merge(PhraseVocab&& other) {
     if (i + kAhead / 2 < n) prefetch_entry(other.entry(i + kAhead / 2).hash);
     const Entry& e = other.entry(i);
     add_hashed(std::string_view(other.data(e), e.len), e.hash, e.count);
-    if ((i & (kBlock - 1)) == kBlock - 1) other.blocks_[i >> kBlockBits].reset();
+    if ((i & (kBlock - 1)) == kBlock - 1) other.blocks_[i >> kBlockBits].release();
   }
   other = PhraseVocab();
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "phrases_memory.h"
 #include "text.h"
 #include "word_table.h"
 
@@ -23,7 +24,7 @@ namespace fe {
 // bigrams), the key itself; longer keys live in an arena.
 class PhraseVocab {
  public:
-  PhraseVocab() { slots_.assign(1024, 0); }
+  PhraseVocab() { slots_.reset(1024, true, false); }
 
   void add(std::string_view key, uint64_t n = 1) { add_hashed(key, hash_bytes(key.data(), key.size()), n); }
   void add_hashed(std::string_view key, uint64_t h, uint64_t n = 1) {
@@ -56,7 +57,7 @@ class PhraseVocab {
   void merge(PhraseVocab&& other);
   void reserve(size_t n);
   size_t memory_bytes() const {
-    return blocks_.size() * kBlock * sizeof(Entry) + slots_.capacity() * 8 + arena_.capacity();
+    return blocks_.size() * kBlock * sizeof(Entry) + slots_.size() * 8 + arena_.capacity();
   }
 
  private:
@@ -96,9 +97,9 @@ class PhraseVocab {
   void insert_at(size_t s, std::string_view key, uint64_t h, uint64_t n);
   void rehash(size_t slots);
 
-  std::vector<std::unique_ptr<Entry[]>> blocks_;
+  std::vector<HugeArray<Entry>> blocks_;
   size_t size_ = 0;
-  std::vector<uint64_t> slots_;  // hash tag (top 32 bits) | entry index + 1; 0 = empty
+  HugeArray<uint64_t> slots_;  // hash tag (top 32 bits) | entry index + 1; 0 = empty
   std::string arena_;
 };
 

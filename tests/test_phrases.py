@@ -194,6 +194,19 @@ def test_transform_file_equals_applying(big_file, tmp_path):
     assert list(p.freeze()[LineSentence(lines)]) == expected
 
 
+def test_model_does_not_change_under_an_unfinished_stream(big_file):
+    _, lines, _ = big_file
+    p = Phrases(corpus_file=lines, min_count=5)
+    it = iter(p[LineSentence(lines)])
+    first = next(it)
+    assert first == p[next(iter(LineSentence(lines)))]
+    with pytest.raises(ValueError, match="not read to the end"):
+        p.add_vocab(SENTENCES)
+    del it  # the stream ends with its generator
+    p.add_vocab(SENTENCES)
+    assert p.vocab["new_york"] >= 5
+
+
 # ------------------------------------------------------------------ application API
 
 def test_streaming_a_generator_is_lazy():
