@@ -324,7 +324,7 @@ class SentenceCounter {
   uint64_t sentences() const { return sentences_; }
 
  private:
-  static constexpr size_t kDepth = 16;  // a power of two
+  static constexpr size_t kDepth = 32;  // a power of two
   struct Op {
     std::string key;
     uint64_t hash = 0;
