@@ -82,9 +82,12 @@ def _run_w2v_like(lib: Any, corpus_cls: Any, spec: dict) -> dict:
 
 
 def _run_fastembed(spec: dict) -> dict:
+    if spec.get("kernels"):
+        os.environ["FASTEMBED_SIMD"] = spec["kernels"]  # read when the extension loads
     import fastembed
     out = _run_w2v_like(fastembed, getattr(fastembed, "Text8Corpus", None), spec)
     out["version"] = getattr(fastembed, "__version__", None)
+    out["kernel"] = getattr(out["model"].progress, "kernel", None) or fastembed._core.active_kernels()
     return out
 
 
@@ -168,6 +171,11 @@ def run(spec: dict) -> dict:
         "loadavg_before": load_before,
         "loadavg_after": os.getloadavg()[0],
     }
+    if res.get("kernel"):
+        record["kernel"] = res["kernel"]
+        record["kernels_requested"] = spec.get("kernels") or "auto"
+    if spec.get("busy_core"):
+        record["busy_core"] = True
     if res.get("train_includes_vocab"):
         record["train_includes_vocab"] = True
     t = time.perf_counter()

@@ -55,18 +55,34 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 
 def label(rec: dict) -> str:
-    """Tool name, plus any extra fastembed arguments, so variants get their own rows."""
-    extra = rec.get("fastembed_kwargs")
+    """Tool name, plus the kernel that trained and any extra fastembed arguments, so variants
+    get their own rows."""
+    extra = dict(rec.get("fastembed_kwargs") or {})
+    if rec.get("kernels_requested") and rec["kernels_requested"] != "auto":
+        extra["kernels"] = rec["kernel"]
+    elif rec.get("kernel"):
+        extra["auto"] = rec["kernel"]
     if not extra:
         return rec["tool"]
     return rec["tool"] + " (" + ", ".join(f"{k}={v}" for k, v in sorted(extra.items())) + ")"
+
+
+def mode_label(rec: dict) -> str:
+    """The mode, plus the vector size when not 100 and whether a core was kept busy."""
+    notes = []
+    dim = rec.get("settings", {}).get("vector_size", 100)
+    if dim != 100:
+        notes.append(f"{dim}d")
+    if rec.get("busy_core"):
+        notes.append("busy core")
+    return rec["mode"] + (f" ({', '.join(notes)})" if notes else "")
 
 
 def latest(records: list[dict]) -> dict[tuple[str, str, int], dict]:
     """The last record (file order) for each (mode, tool, threads)."""
     out: dict[tuple[str, str, int], dict] = {}
     for rec in records:
-        out[(rec["mode"], label(rec), _threads(rec))] = rec
+        out[(mode_label(rec), label(rec), _threads(rec))] = rec
     return out
 
 
@@ -93,7 +109,7 @@ def ratios(records: list[dict]) -> str:
     has both). Speed ratio > 1 means faster than gensim; RSS ratio < 1 means leaner."""
     by_run: dict[tuple[str, int, str], dict[str, dict]] = {}
     for rec in records:
-        key = (rec["mode"], _threads(rec), rec.get("run_id") or "")
+        key = (mode_label(rec), _threads(rec), rec.get("run_id") or "")
         by_run.setdefault(key, {})[label(rec)] = rec
     best: dict[tuple[str, str, int], tuple[dict, dict]] = {}
     for (mode, threads, _run), tools in by_run.items():  # dicts keep file order: later runs win
@@ -125,7 +141,7 @@ def seed_table(records: list[dict]) -> str:
     difference of that size says little."""
     groups: dict[tuple[str, str, int], list[dict]] = {}
     for rec in records:
-        groups.setdefault((rec["mode"], label(rec), _threads(rec)), []).append(rec)
+        groups.setdefault((mode_label(rec), label(rec), _threads(rec)), []).append(rec)
 
     def stat(rs: list[dict], key: str, scale: float, spec: str) -> str:
         xs = [scale * r[key] for r in rs]
@@ -149,7 +165,7 @@ def scaling(records: list[dict]) -> str:
     runs; the median over seeds resists the odd run slowed by a neighbour on a shared host."""
     runs: dict[tuple[str, str, str, int], dict[int, dict]] = {}
     for rec in records:
-        key = (rec["mode"], label(rec), rec.get("run_id") or "", rec["settings"].get("seed"))
+        key = (mode_label(rec), label(rec), rec.get("run_id") or "", rec["settings"].get("seed"))
         runs.setdefault(key, {})[_threads(rec)] = rec
     ratios: dict[tuple[str, str, int], list[float]] = {}
     for (mode, tool, _run, _seed), by_threads in runs.items():

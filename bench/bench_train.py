@@ -10,6 +10,8 @@ SimLex-999 Spearman with OOV share. Progress and the final markdown summary go t
     python bench/bench_train.py --out bench/results/train.jsonl
     python bench/bench_train.py --tools gensim-file --modes sg-ns,cbow-ns --threads 2,1
     python bench/bench_train.py --summary bench/results/train.jsonl
+    python bench/bench_train.py --tools fastembed-file,gensim-file --epochs 1 --kernels scalar,avx2,avx512
+    python bench/bench_train.py --modes sg-ns --dim 300 --busy-core    # 300 dimensions, one core taken
 
 Tools: fastembed-file (one-line corpus via corpus_file), fastembed-iter (fastembed.Text8Corpus),
 gensim-file (corpus_file on a 1,000-words-a-line copy), gensim-iter (gensim Text8Corpus),
@@ -43,11 +45,14 @@ DEFAULT_TOOLS = ["fastembed-file", "fastembed-iter", "gensim-file", "fasttext"]
 QUICK_WORDS = 2_000_000
 
 
-def settings_for(mode: str, workers: int, epochs: int | None, seed: int = 1) -> dict:
+KERNELS = ["auto", "scalar", "avx2", "avx512"]
+
+
+def settings_for(mode: str, workers: int, epochs: int | None, seed: int = 1, dim: int = 100) -> dict:
     """The acceptance settings for ``mode`` (gensim parameter names)."""
     sg, hs, alpha, default_epochs = MODES[mode]
     return {
-        "sg": sg, "hs": hs, "negative": 0 if hs else 5, "vector_size": 100, "window": 5,
+        "sg": sg, "hs": hs, "negative": 0 if hs else 5, "vector_size": dim, "window": 5,
         "sample": 1e-4, "min_count": 5, "epochs": epochs or default_epochs, "alpha": alpha,
         "workers": workers, "seed": seed,
     }
@@ -108,15 +113,26 @@ def wait_until_idle(max_wait: float, threshold: float, log) -> float | None:
         time.sleep(10)
 
 
+def busy_core() -> subprocess.Popen:
+    """Another process that keeps one core busy (a tight loop) until killed."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
 def run_one(spec: dict, timeout: float | None) -> dict:
-    """Run _run_one.py in a subprocess; return its record or an error record."""
+    """Run _run_one.py in a subprocess (beside a busy-core process if the spec asks); return
+    its record or an error record."""
     cmd = [sys.executable, str(Path(__file__).resolve().parent / "_run_one.py"), json.dumps(spec)]
     t = time.perf_counter()
+    hog = busy_core() if spec.get("busy_core") else None
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"tool": spec["tool"], "mode": spec["mode"], "settings": spec["settings"],
                 "run_id": spec["run_id"], "error": f"timeout after {timeout} s"}
+    finally:
+        if hog is not None:
+            hog.kill()
+            hog.wait()
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         tail = "\n".join(proc.stderr.strip().splitlines()[-5:])
@@ -144,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
                          "and the summary adds mean and spread of the accuracy figures (default: 1)")
     ap.add_argument("--fastembed-kwargs", type=json.loads, default=None, metavar="JSON",
                     help='extra Word2Vec arguments for fastembed runs only, e.g. \'{"shared_negatives": false}\'')
+    ap.add_argument("--kernels", type=lambda v: _csv(v, KERNELS), default=["auto"],
+                    help=f"comma-separated from {KERNELS}: fastembed runs once per choice (FASTEMBED_SIMD); "
+                         "each record names the kernel that trained (default: auto)")
+    ap.add_argument("--dim", type=int, default=100, help="vector_size of every run (default: %(default)s)")
+    ap.add_argument("--busy-core", action="store_true",
+                    help="keep one core busy with another process during every run")
     ap.add_argument("--out", type=Path, help="also append the JSON lines to this file")
     ap.add_argument("--check-eval", action="store_true",
                     help="gensim runs also score with gensim's own evaluation and record agreement")
@@ -184,13 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     for mode in args.modes:
         # Seeds outermost: the thread counts and tools of one seed run back to back, so
         # same-seed ratios (scaling, tool against tool) compare runs minutes apart at most.
-        for seed, workers, tool in ((s, w, t) for s in args.seeds for w in args.threads for t in args.tools):
+        runs = ((s, w, t, k) for s in args.seeds for w in args.threads for t in args.tools
+                for k in (args.kernels if t.startswith("fastembed") else [None]))
+        for seed, workers, tool, kernels in runs:
             if tool in skipped:
                 continue
-            spec = {**base, "tool": tool, "mode": mode,
-                    "settings": settings_for(mode, workers, epochs, seed)}
+            spec = {**base, "tool": tool, "mode": mode, "kernels": kernels, "busy_core": args.busy_core,
+                    "settings": settings_for(mode, workers, epochs, seed, args.dim)}
             busy = wait_until_idle(args.wait_idle, 0.15, log) if args.wait_idle > 0 else cpu_busy(1.0)
-            log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool} workers={workers} seed={seed} "
+            log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool}{f' [{kernels}]' if kernels else ''} "
+                f"dim={args.dim}{' busy-core' if args.busy_core else ''} workers={workers} seed={seed} "
                 f"(CPUs {100 * (busy or 0):.0f}% busy before) ...")
             rec = run_one(spec, args.timeout)
             rec["cpu_busy_before"] = busy

@@ -43,11 +43,11 @@ def main() -> None:
         model.build_vocab(corpus_file=args.corpus)
         start = time.perf_counter()
         if schedule == "fastembed-linear":
-            model.train(corpus_file=args.corpus)
+            model.train(corpus_file=args.corpus, total_words=model.corpus_total_words, epochs=model.epochs)
         else:
             e_total, w = args.epochs, args.workers
             for e in range(e_total):
-                model.train(corpus_file=args.corpus, epochs=1,
+                model.train(corpus_file=args.corpus, total_words=model.corpus_total_words, epochs=1,
                             start_alpha=alpha - (alpha - model.min_alpha) * e / e_total,
                             end_alpha=alpha - (alpha - model.min_alpha) * (e + 1 / w) / e_total)
         seconds = time.perf_counter() - start

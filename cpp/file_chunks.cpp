@@ -56,7 +56,12 @@ size_t ChunkReader::pread_all(char* dst, size_t n, uint64_t off) {
   return got;
 }
 
-void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf) {
+void ChunkReader::read_range(uint64_t b, uint64_t e, std::string& buf) {
+  buf.resize(e - b);
+  buf.resize(pread_all(&buf[0], e - b, b));
+}
+
+void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf, uint64_t* start) {
   const uint64_t b = chunks.begin(c), e = chunks.end(c);
   // Read one byte before the range, to know whether it starts mid-word.
   const uint64_t rb = b ? b - 1 : 0;
@@ -84,6 +89,9 @@ void ChunkReader::read(const FileChunks& chunks, uint64_t c, std::string& buf) {
     size_t k = 0;
     while (k < buf.size() && !is_space(static_cast<unsigned char>(buf[k]))) ++k;
     buf.erase(0, k);
+    if (start) *start = rb + k;
+  } else if (start) {
+    *start = 0;
   }
 }
 

@@ -35,7 +35,10 @@ class ChunkReader {
   ChunkReader& operator=(const ChunkReader&) = delete;
   // Replaces buf with the text of the words starting in chunk c; the bytes before the first
   // such word are dropped, so buf may start with whitespace but never mid-word.
-  void read(const FileChunks& chunks, uint64_t c, std::string& buf);
+  // The raw bytes [b, e) (for counting lines).
+  void read_range(uint64_t b, uint64_t e, std::string& buf);
+  // `start` (optional) receives the file offset of buf's first byte.
+  void read(const FileChunks& chunks, uint64_t c, std::string& buf, uint64_t* start = nullptr);
 
  private:
   size_t pread_all(char* dst, size_t n, uint64_t off);

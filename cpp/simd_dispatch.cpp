@@ -25,11 +25,15 @@ const KernelSet* best() {
   return &kernels_by_name(names.back());
 }
 
+std::atomic<bool> g_pinned{false};
+
 const KernelSet* initial() {
   const char* env = std::getenv("FASTEMBED_SIMD");
   if (env && *env && std::string(env) != "auto") {
     try {
-      return &kernels_by_name(env);
+      const KernelSet* k = &kernels_by_name(env);
+      g_pinned.store(true);
+      return k;
     } catch (const std::invalid_argument&) {
       // An unusable request falls back to the best kernels rather than failing the import.
     }
@@ -68,7 +72,14 @@ const KernelSet& kernels_by_name(const std::string& name) {
 const KernelSet& active_kernels() { return *current().load(); }
 
 void set_kernels(const std::string& name) {
-  current().store(name == "auto" ? best() : &kernels_by_name(name));
+  const KernelSet* k = name == "auto" ? best() : &kernels_by_name(name);
+  current().store(k);
+  g_pinned.store(name != "auto");
+}
+
+bool kernels_pinned() {
+  current();  // reads FASTEMBED_SIMD first
+  return g_pinned.load();
 }
 
 }  // namespace fe

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "corpus_count.h"
@@ -12,6 +13,7 @@
 namespace fe {
 
 namespace {
+uint64_t splitmix64_once(uint64_t s) { return splitmix64(s); }
 constexpr size_t kBlockWords = 10000;        // the longest run of words handed to a kernel
 constexpr uint64_t kProgressWords = 10000;   // how often a worker publishes progress
 // Hierarchical softmax, several threads: how many of the heaviest inner nodes each thread
@@ -23,8 +25,8 @@ constexpr int kHotNodes = 64;
 constexpr int kHotPeriod = 64;
 }  // namespace
 
-Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats)
-    : vocab_(vocab), cfg_(cfg), mats_(mats), kernels_(&active_kernels()) {
+Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats, const KernelSet* kernels)
+    : vocab_(vocab), cfg_(cfg), mats_(mats), kernels_(kernels) {
   const size_t n = vocab.size();
   if (n == 0) throw std::invalid_argument("cannot train: the vocabulary is empty");
   if (!mats.syn0) throw std::invalid_argument("the input matrix is missing");
@@ -38,8 +40,17 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   if (!cfg.hs && cfg.negative <= 0) throw std::invalid_argument("either hs or negative must be on");
   if (cfg.window < 1) throw std::invalid_argument("window must be at least 1");
   if (cfg.workers < 1) throw std::invalid_argument("workers must be at least 1");
-  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow)
+  const bool docs = cfg.arch == Arch::PvDbow || cfg.arch == Arch::PvDm;
+  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow && !docs)
     throw std::invalid_argument("unknown architecture");
+  if (docs && (!mats.doc0 || mats.doc_rows == 0))
+    throw std::invalid_argument("a document model needs its tag vectors (doc0)");
+  if (cfg.max_tags < 0) throw std::invalid_argument("max_tags must be >= 0");
+
+  if (!kernels_) {
+    choice_ = choose_kernels(cfg, mats.stride);
+    kernels_ = choice_.kernels;
+  }
 
   keep_ = keep_thresholds(keep_probabilities(vocab.counts, cfg.sample));
   if (cfg.negative > 0) alias_ = AliasTable(vocab.counts, cfg.ns_exponent);
@@ -59,6 +70,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.set.hs = cfg.hs && n >= 2;
   km_.input = mats.input ? mats.input->view() : InputTable{};
   km_.lockf = mats.lockf;
+  km_.doc0 = mats.doc0;
+  km_.doc_lockf = mats.doc_lockf;
   km_.keep_threshold = keep_.data();
   km_.alias_cells = alias_.cells_data();
   km_.vocab_size = static_cast<uint32_t>(n);
@@ -67,7 +80,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   km_.hs_points = huffman_.points.data();
   km_.sigmoid_table = sigmoid_.data();
   // One thread shares no rows: it trains syn1 directly.
-  km_.hot_rows = km_.set.hs && cfg.workers > 1 ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
+  // (Not when outputs stay fixed: then nothing is written to merge.)
+  km_.hot_rows = km_.set.hs && cfg.workers > 1 && cfg.train_outputs ? std::min<int>(kHotNodes, static_cast<int>(n) - 1) : 0;
   km_.hot_begin = static_cast<int>(n) - 1 - km_.hot_rows;  // the last inner nodes: the heaviest
   km_.hot_period = kHotPeriod;
 
@@ -76,7 +90,9 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     for (size_t w = 0; w < n; ++w) max_depth = std::max<size_t>(max_depth, huffman_.depth(w));
   const size_t nout = static_cast<size_t>(std::max(cfg.negative, 0)) + 1 + max_depth;
   const size_t nctx = 2 * static_cast<size_t>(cfg.window);
-  const size_t nin = nctx * static_cast<size_t>(km_.input.max_rows);  // CBOW's flattened rows
+  const size_t ntags = static_cast<size_t>(cfg.max_tags);
+  const size_t nin = nctx * static_cast<size_t>(km_.input.max_rows) + ntags;  // CBOW's flattened rows
+  const size_t nbatch = std::max<size_t>(std::max(nctx, ntags), 1);       // sg_shared's inputs
   const size_t st = static_cast<size_t>(mats.stride);
   // Per-thread random streams: one seed, distinct per thread, independent of anything else.
   uint64_t seeder = cfg.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
@@ -87,9 +103,9 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
     s->outputs = aligned_array<int32_t>(nout);
     s->ahead = aligned_array<int32_t>(static_cast<size_t>(kNegativesAhead) * std::max(cfg.negative, 1));
     s->labels = aligned_array<float>(nout);
-    s->err = aligned_array<float>(std::max<size_t>(nctx, 1) * st);
+    s->err = aligned_array<float>(nbatch * st);
     s->hidden = aligned_array<float>(st);
-    s->scores = aligned_array<float>(nout * std::max<size_t>(nctx, 1));
+    s->scores = aligned_array<float>(nout * nbatch);
     s->coef = aligned_array<float>(std::max(nout, nin));
     s->in_rows = aligned_array<float*>(std::max<size_t>(nin, 1));
     s->in_scale = aligned_array<float>(std::max<size_t>(nin, 1));
@@ -132,6 +148,35 @@ double Trainer::alpha() const {
   return cfg_.alpha - (cfg_.alpha - cfg_.min_alpha) * progress;
 }
 
+void Trainer::count_chunk_lines() {
+  // chunk_lines_[c]: the newlines before chunk c's first byte.  One sequential pass, once per
+  // epoch of a document model (a few tens of milliseconds per 100 MB).
+  chunk_lines_.assign(chunks_->count() + 1, 0);
+  ChunkReader reader(chunks_->path());
+  std::string buf;
+  uint64_t lines = 0;
+  for (uint64_t c = 0; c < chunks_->count(); ++c) {
+    chunk_lines_[c] = lines;
+    reader.read_range(chunks_->begin(c), chunks_->end(c), buf);
+    for (char ch : buf) lines += ch == '\n';
+  }
+  chunk_lines_[chunks_->count()] = lines;
+}
+
+void Trainer::set_learning_rate(double alpha) {
+  if (!threads_.empty()) throw std::logic_error("set_learning_rate: an epoch is running");
+  cfg_.alpha = cfg_.min_alpha = alpha;
+}
+
+double Trainer::time_block(const std::vector<int32_t>& words) {
+  if (words.size() > kBlockWords) throw std::invalid_argument("a timed block is at most kBlockWords long");
+  Slot& slot = *slots_[0];
+  if (km_.hot_rows) load_hot(slot);
+  const auto t0 = std::chrono::steady_clock::now();
+  kernels_->train_block(km_, slot.scratch, words.data(), words.size(), static_cast<float>(cfg_.alpha));
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 uint64_t Trainer::words_done() const { return global_words_.load(std::memory_order_relaxed); }
 
 double Trainer::epoch_loss() const {
@@ -145,15 +190,35 @@ void Trainer::flush_progress(uint64_t& pending) {
   pending = 0;
 }
 
+void Trainer::throw_diverged(float alpha) const {
+  char msg[400];
+  std::snprintf(msg, sizeof msg,
+                "training diverged: the weights blew up (a score was NaN, infinite or beyond %g) at "
+                "learning rate %g (alpha=%g, min_alpha=%g); the learning rate is too high for this "
+                "model and corpus: try a smaller alpha, e.g. the default 0.025",
+                static_cast<double>(kWildScore), static_cast<double>(alpha), cfg_.alpha, cfg_.min_alpha);
+  throw TrainingDiverged(msg);
+}
+
 void Trainer::run_job(Slot& slot, const Job& job, uint64_t& pending) {
   const KernelSet& k = *kernels_;
   uint32_t start = 0;
   float alpha = static_cast<float>(this->alpha());
-  for (uint32_t end : job.ends) {
+  const bool tagged = !job.tag_ends.empty();
+  for (size_t si = 0; si < job.ends.size(); ++si) {
+    const uint32_t end = job.ends[si];
+    const uint32_t tag_start = tagged && si ? job.tag_ends[si - 1] : 0;
+    slot.scratch.tags = tagged ? job.tags.data() + tag_start : nullptr;
+    slot.scratch.ntags = tagged ? static_cast<int>(job.tag_ends[si] - tag_start) : 0;
+    if (!job.seeds.empty()) {
+      slot.scratch.rng = splitmix64_once(job.seeds[si]) | 1;
+      slot.scratch.ahead_ready = 0;  // negatives drawn ahead came from the old stream
+    }
     for (uint32_t b = start; b < end; b += kBlockWords) {
       if (stop_.load(std::memory_order_relaxed)) return;
       const size_t len = std::min<size_t>(kBlockWords, end - b);
       const size_t kept = k.train_block(km_, slot.scratch, job.ids.data() + b, len, alpha);
+      if (slot.scratch.wild_scores) throw_diverged(alpha);
       slot.words.fetch_add(len, std::memory_order_relaxed);
       slot.kept.fetch_add(kept, std::memory_order_relaxed);
       if (cfg_.compute_loss) slot.loss.store(slot.scratch.loss, std::memory_order_relaxed);
@@ -204,16 +269,43 @@ void Trainer::worker(size_t tid) {
         if (stop_.load(std::memory_order_relaxed)) break;
         const uint64_t c = next_chunk_.fetch_add(1);
         if (c >= chunks_->count()) break;
-        reader.read(*chunks_, c, buf);
+        uint64_t start = 0;
+        reader.read(*chunks_, c, buf, &start);
         job.clear();
-        tokenize(
-            buf.data(), buf.data() + buf.size(), true,
-            [&](std::string_view w, bool high) {
-              int32_t id = lookup(w, high, scratch);
-              if (id >= 0) job.ids.push_back(id);
-            },
-            [&] { job.end_sentence(); });
-        job.end_sentence();
+        if (km_.doc0) {
+          // Document models: a line is a document, its tag row its line number (counted
+          // from the newlines before this piece; see start_file_epoch).
+          uint64_t line = chunk_lines_[c];
+          if (start + 1 == chunks_->begin(c) && !buf.empty() && buf[0] == '\n') --line;
+          auto end_document = [&] {
+            const size_t before = job.ends.size();
+            job.end_sentence();
+            if (job.ends.size() == before) return;
+            if (line >= mats_.doc_rows) throw std::invalid_argument("the corpus file has more lines than document vectors");
+            job.tags.push_back(static_cast<int32_t>(line));
+            job.tag_ends.push_back(static_cast<uint32_t>(job.tags.size()));
+          };
+          tokenize(
+              buf.data(), buf.data() + buf.size(), true,
+              [&](std::string_view w, bool high) {
+                int32_t id = lookup(w, high, scratch);
+                if (id >= 0) job.ids.push_back(id);
+              },
+              [&] {
+                end_document();
+                ++line;
+              });
+          end_document();
+        } else {
+          tokenize(
+              buf.data(), buf.data() + buf.size(), true,
+              [&](std::string_view w, bool high) {
+                int32_t id = lookup(w, high, scratch);
+                if (id >= 0) job.ids.push_back(id);
+              },
+              [&] { job.end_sentence(); });
+          job.end_sentence();
+        }
         run_job(slot, job, pending);
       }
     } else {
@@ -252,6 +344,7 @@ void Trainer::launch() {
     s->loss.store(0);
     s->scratch.loss = 0;
     s->scratch.examples = 0;
+    s->scratch.wild_scores = 0;
   }
   running_.store(slots_.size());
   try {
@@ -273,6 +366,7 @@ void Trainer::start_file_epoch(const std::string& path) {
     chunk = std::clamp<uint64_t>(probe.file_size() / (static_cast<uint64_t>(cfg_.workers) * 64), 1 << 16, 1 << 20);
   }
   chunks_ = std::make_unique<FileChunks>(path, chunk);
+  if (km_.doc0) count_chunk_lines();
   next_chunk_.store(0);
   launch();
 }

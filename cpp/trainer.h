@@ -10,6 +10,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "file_chunks.h"
 #include "huffman.h"
 #include "input_rows.h"
+#include "kernel_choice.h"
 #include "kernels/kernel_api.h"
 #include "sampling.h"
 #include "stream_cutter.h"
@@ -38,6 +40,7 @@ struct TrainConfig : KernelSettings {
   uint64_t expected_words = 0;
   Utf8Policy utf8 = Utf8Policy::Replace;
   uint64_t file_chunk_bytes = 0;  // 0: chosen from the file size and workers
+  int max_tags = 0;  // document models: the most tags a document has (scratch sizes)
 };
 
 // The model's matrices, owned by the caller; rows are `stride` floats, 64-byte aligned.
@@ -49,6 +52,9 @@ struct Matrices {
   int stride = 0;
   const InputRowTable* input = nullptr;  // null: word t trains input row t
   const float* lockf = nullptr;          // input_rows factors, or null (all 1)
+  float* doc0 = nullptr;                 // document models: doc_rows tag vectors
+  size_t doc_rows = 0;
+  const float* doc_lockf = nullptr;      // doc_rows factors, or null (all 1)
 };
 
 // A batch of sentences of word ids (out-of-vocabulary words already dropped), or raw text
@@ -56,16 +62,31 @@ struct Matrices {
 struct Job {
   std::vector<int32_t> ids;
   std::vector<uint32_t> ends;  // sentence i is ids[ends[i-1] .. ends[i])
+  // Document models: sentence i's tag rows are tags[tag_ends[i-1] .. tag_ends[i]) (empty:
+  // no tags, the word models).
+  std::vector<int32_t> tags;
+  std::vector<uint32_t> tag_ends;
+  // Optional: sentence i restarts the thread's random stream from seeds[i], so its result does
+  // not depend on which thread trains it (inference, where nothing shared is written).
+  std::vector<uint64_t> seeds;
   std::string text;            // raw bytes ending at a word boundary (stream of bytes)
   uint64_t sentence_words = 0;  // words of text's first sentence that came before it
   void clear() {
     ids.clear();
     ends.clear();
+    tags.clear();
+    tag_ends.clear();
+    seeds.clear();
     text.clear();
   }
   void end_sentence() {
     if (ids.size() && (ends.empty() || ends.back() != ids.size())) ends.push_back(static_cast<uint32_t>(ids.size()));
   }
+};
+
+// Thrown by a worker when the kernels saw wild scores (see kWildScore): the weights blew up.
+struct TrainingDiverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct EpochStats {
@@ -77,7 +98,9 @@ struct EpochStats {
 
 class Trainer {
  public:
-  Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats);
+  // `kernels` null: the pinned kernels, or the ones measured fastest for this shape
+  // (kernel_choice.h).
+  Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mats, const KernelSet* kernels = nullptr);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -107,7 +130,14 @@ class Trainer {
   uint64_t words_done() const;  // in-vocabulary words processed so far, all epochs
   double epoch_loss() const;    // running loss of the current epoch
   double alpha() const;
+  // Between epochs: train at this constant rate from now on (inference's per-epoch schedule).
+  void set_learning_rate(double alpha);
   const char* kernel_name() const { return kernels_->name; }
+  // The calibration behind an `auto` choice: each candidate's best time, widest first.
+  const std::vector<std::pair<std::string, double>>& kernel_seconds() const { return choice_.seconds; }
+  // Trains one block of words on the calling thread with the first worker's scratch and
+  // returns the seconds it took: the calibration's measurement.
+  double time_block(const std::vector<int32_t>& words);
 
  private:
   struct alignas(64) Slot {
@@ -121,7 +151,9 @@ class Trainer {
     KernelScratch scratch{};
   };
   void worker(size_t tid);
+  void count_chunk_lines();
   void run_job(Slot& slot, const Job& job, uint64_t& pending);
+  [[noreturn]] void throw_diverged(float alpha) const;
   void load_hot(Slot& slot) const;
   void tokenize_job(const Job& raw, Job& out, std::string& scratch) const;
   void add_piece(std::string&& text, uint64_t sentence_words);  // a cut piece, to be queued
@@ -135,6 +167,7 @@ class Trainer {
   TrainConfig cfg_;
   Matrices mats_;
   const KernelSet* kernels_;
+  KernelChoice choice_;
   std::vector<uint64_t> keep_;
   AliasTable alias_;
   HuffmanTree huffman_;
@@ -154,6 +187,7 @@ class Trainer {
   // File mode.
   std::unique_ptr<FileChunks> chunks_;
   std::atomic<uint64_t> next_chunk_{0};
+  std::vector<uint64_t> chunk_lines_;  // document models: newlines before each chunk
   // Stream mode.
   std::mutex q_mu_;
   std::condition_variable q_not_empty_, q_not_full_;

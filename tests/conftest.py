@@ -37,3 +37,23 @@ def cbow_model(sample_path):
     # One worker: deterministic for its seed, so the strict rank bounds below are exact facts.
     return fastembed.Word2Vec(corpus_file=sample_path, vector_size=50, sg=0, epochs=2, workers=1,
                               sample=1e-4, alpha=0.05, seed=3)
+
+
+@pytest.fixture(scope="session")
+def short_sentences(sample_words):
+    """The sample's first 60k words as 200-word sentences: enough for short training runs."""
+    words = sample_words[:60_000]
+    return [words[i:i + 200] for i in range(0, len(words), 200)]
+
+
+@pytest.fixture(scope="session")
+def with_kernels():
+    """``with_kernels(name, fn)``: fn() run with the named SIMD kernels active, then restored."""
+    def run(name, fn):
+        before = fastembed._core.kernel_mode()
+        fastembed._core.set_kernels(name)
+        try:
+            return fn()
+        finally:
+            fastembed._core.set_kernels(before)
+    return run

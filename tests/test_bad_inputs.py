@@ -87,7 +87,7 @@ PARAMS = [
     ("workers_negative", dict(workers=-2), ValueError, r"workers must be in"),
     ("epochs_0", dict(epochs=0), ValueError, r"epochs must be in \[1, "),
     ("epochs_negative", dict(epochs=-1), ValueError, r"epochs must be in"),
-    ("min_count_0", dict(min_count=0), ValueError, r"min_count must be in \[1, "),
+    ("min_count_negative", dict(min_count=-1), ValueError, r"min_count must be in \[0, "),  # 0 means 1, as gensim
     ("max_vocab_size_0", dict(max_vocab_size=0), ValueError, r"max_vocab_size must be in"),
     ("max_final_vocab_0", dict(max_final_vocab=0), ValueError, r"max_final_vocab must be in"),
     ("seed_negative", dict(seed=-1), ValueError, r"seed must be in"),
@@ -110,12 +110,12 @@ def train_epochs_0(tmp):
 def train_start_alpha_nan(tmp):
     m = _w2v(min_count=1)
     m.build_vocab(SENTENCES)
-    m.train(SENTENCES, total_examples=m.corpus_count, start_alpha=float("nan"))
+    m.train(SENTENCES, total_examples=m.corpus_count, epochs=1, start_alpha=float("nan"))
 
 
 @case
 def train_before_build_vocab(tmp):
-    _w2v().train(SENTENCES)
+    _w2v().train(SENTENCES, total_examples=3, epochs=1)
 
 
 # Corpora that hold nothing to train on.
@@ -173,7 +173,7 @@ def missing_corpus_file(tmp):
 def missing_file_at_train(tmp):
     m = _w2v(min_count=1)
     m.build_vocab(SENTENCES)
-    m.train(corpus_file=os.path.join(tmp, "nope.txt"))
+    m.train(corpus_file=os.path.join(tmp, "nope.txt"), total_words=10, epochs=1)
 
 
 @case
@@ -264,7 +264,7 @@ def bad_sentence_in_later_batch(tmp):
 def bad_sentence_at_train(tmp):
     m = _w2v(min_count=1)
     m.build_vocab(SENTENCES)
-    m.train([["a"], ["b", None]], total_examples=2)
+    m.train([["a"], ["b", None]], total_examples=2, epochs=1)
 
 
 @case
@@ -324,7 +324,7 @@ def iterable_raises_in_build_vocab(tmp):
 def iterable_raises_in_train(tmp):
     m = _w2v(min_count=1, workers=2)
     m.build_vocab(SENTENCES * 1000)
-    m.train(Raising(25000), total_examples=m.corpus_count)
+    m.train(Raising(25000), total_examples=m.corpus_count, epochs=1)
 
 
 @case
@@ -337,7 +337,7 @@ def keeps_working_after_raise(tmp):
     m = _w2v(min_count=1, workers=2)
     m.build_vocab(SENTENCES * 100)
     try:
-        m.train(Raising(3000), total_examples=m.corpus_count)
+        m.train(Raising(3000), total_examples=m.corpus_count, epochs=1)
     except CorpusBroke:
         pass
     m.train(SENTENCES * 100, total_examples=m.corpus_count, epochs=1)

@@ -52,12 +52,15 @@ def _digest(model) -> str:
     for name in ("syn1neg", "syn1"):
         m = getattr(model, name)
         if m is not None:
-            h.update(np.ascontiguousarray(m[:, : model.vector_size], dtype=np.float32).tobytes())
+            # syn1's last row (gensim's shape has one per word) is no inner node: never trained
+            rows = len(m) - 1 if name == "syn1" else len(m)
+            assert name != "syn1" or not m[rows:].any()
+            h.update(np.ascontiguousarray(m[:rows, : model.vector_size], dtype=np.float32).tobytes())
     return h.hexdigest()[:32]
 
 
 def _train(kernel: str, mode: str, corpus, path=None) -> str:
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(kernel)
     try:
         if path is None:

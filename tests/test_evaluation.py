@@ -80,7 +80,7 @@ def reference_analogies(kv, path, restrict, case_insensitive, dummy4unknown, cos
         a, b, c, expected = words
         ia, ib, ic = ok[a], ok[b], ok[c]
         if cosmul:
-            half = lambda i: (1 + u @ u[i]) / 2
+            half = lambda i: (1 + u @ kv.get_vector(kv.index_to_key[i], norm=True).astype(np.float64)) / 2
             scores = half(ib) * half(ic) / (half(ia) + 1e-6)
         else:
             q = u[ib] + u[ic] - u[ia]

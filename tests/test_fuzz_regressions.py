@@ -118,7 +118,7 @@ def _train_file(tmp_path, text, chunk):
             model.build_vocab(corpus_file=str(path))
         return
     model.build_vocab(corpus_file=str(path))
-    model.train(corpus_file=str(path))
+    model.train(corpus_file=str(path), total_words=model.corpus_total_words, epochs=model.epochs)
     total = int(model.wv.expandos["count"].sum())
     assert [s["words"] for s in model.epoch_stats] == [total, total]
 

@@ -52,7 +52,7 @@ def _config(arch_name, workers=1):
 
 
 def _train_core(kernel, arch_name, syn0, syn1, table, lockf=None):
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(kernel)
     try:
         t = _core.Trainer(_core.Vocab(WORDS, COUNTS), _config(arch_name), syn0, None, syn1, table, lockf)
@@ -151,7 +151,7 @@ def _corpus_trainer(kernel, arch, syn0, syn1neg, lockf, vocab):
     c = _core.TrainConfig()
     c.arch, c.negative, c.window, c.workers, c.seed, c.alpha = arch, 5, 3, 2, 11, 0.05
     c.expected_words = 200_000
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(kernel)
     try:
         return _core.Trainer(vocab, c, syn0, syn1neg, None, None, lockf)
@@ -200,7 +200,7 @@ def test_lock_factors_of_one_are_the_plain_path_to_the_bit(kernel, sample_batch)
         c = _core.TrainConfig()
         c.arch, c.negative, c.window, c.workers, c.seed, c.alpha = _core.Arch.SKIPGRAM_SHARED, 5, 3, 1, 3, 0.05
         c.expected_words = 100_000
-        before = _core.active_kernels()
+        before = _core.kernel_mode()
         _core.set_kernels(kernel)
         try:
             t = _core.Trainer(model._vocab, c, model._weights["syn0"], model._weights["syn1neg"], None, None, lf)

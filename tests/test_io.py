@@ -328,8 +328,8 @@ def test_native_detects_foreign_and_mismatched_files(tmp_path):
     os.replace(vectors_path(str(tmp_path / "b")), vectors_path(str(tmp_path / "a")))
     with pytest.raises(ValueError, match="does not belong"):
         KeyedVectors.load(str(tmp_path / "a"))
-    write(tmp_path / "pickle", b"\x80\x04\x95junk")
-    with pytest.raises(ValueError, match="not a fastembed"):
+    write(tmp_path / "pickle", b"\x80\x04\x95junk")  # a damaged pickle (gensim saves are pickles)
+    with pytest.raises(ValueError, match="not a loadable gensim save"):
         KeyedVectors.load(str(tmp_path / "pickle"))
     good = (tmp_path / "b").read_bytes()
     write(tmp_path / "cut", good[: len(good) // 2])

@@ -14,9 +14,11 @@ namespace fe {
 //  - SkipGramPerPair: one (context, centre) pair at a time with fresh negatives per pair (the
 //    C tool's order);
 //  - Cbow: the mean (or sum) of the context inputs predicts the centre word.
-// Document models add their architectures here (PV-DBOW is skip-gram from a tag row, PV-DM is
-// CBOW with the tag rows among the inputs).
-enum class Arch : int32_t { SkipGramShared = 0, SkipGramPerPair = 1, Cbow = 2 };
+//  - PvDbow: each of a document's tag rows predicts each of its words (Le & Mikolov's PV-DBOW,
+//    gensim's dm=0), optionally with skip-gram word training interleaved (dbow_words);
+//  - PvDm: CBOW whose inputs are the context words plus the document's tag rows (PV-DM).
+// Tag rows live in their own matrix (KernelModel::doc0); the block's document is in the scratch.
+enum class Arch : int32_t { SkipGramShared = 0, SkipGramPerPair = 1, Cbow = 2, PvDbow = 3, PvDm = 4 };
 
 // The settings a kernel reads, as one plain struct: the trainer's config carries it whole and
 // the kernel model receives it in one copy, so no field is restated on the way down.
@@ -29,6 +31,8 @@ struct KernelSettings {
   bool cbow_mean = true;
   bool compute_loss = false;
   bool exact_sigmoid = false;
+  bool train_outputs = true;  // false: output rows stay fixed (inferring a document's vector)
+  bool dbow_words = false;    // PvDbow: also train word vectors by skip-gram
 };
 
 // A token's input rows of syn0 (fastText's getSubwords idea): token t trains rows
@@ -50,6 +54,10 @@ struct KernelModel {
   // Per input row learning-rate factor (1 = train, 0 = frozen: the row is never written,
   // between = a scaled step); null = 1 for every row.
   const float* lockf;
+  // Document tag vectors (PvDbow, PvDm): rows of `stride` floats, with their own lock factors
+  // (null = 1).  Null for the word models.
+  float* doc0;
+  const float* doc_lockf;
   // Sub-sampling: keep word w iff a 32-bit uniform draw < keep_threshold[w] (2^32 = always).
   const uint64_t* keep_threshold;
   // Negative sampling alias table: per word {threshold, alias} pairs.
@@ -70,12 +78,20 @@ struct KernelModel {
 
 constexpr int kSigmoidTableSize = 1024;
 constexpr float kMaxExp = 6.0f;  // the C tool's MAX_EXP: scores beyond it are clipped
+// A score this large means the weights have blown up (a learning rate far too high, or
+// non-finite weights).  Trained models stay within tens (a 300-d skip-gram at alpha 0.2, 8x the
+// default, reached 2e3); once weights diverge they grow geometrically, so a generous limit
+// costs only a few steps of detection.  Counted, never trained on silently.
+constexpr float kWildScore = 1e6f;
 
 // Per-thread scratch: buffers sized by the trainer, the random state and the loss tally.
 struct KernelScratch {
   uint64_t rng;
   double loss;        // float64 tally of this thread's loss (when compute_loss)
   uint64_t examples;  // (input, output) pairs trained, for the loss average
+  uint64_t wild_scores;  // scores that were NaN, infinite or beyond kWildScore (divergence)
+  const int32_t* tags;   // the current block's document: its rows of doc0
+  int ntags;             // how many (0 for the word models)
   int32_t* kept;      // capacity: the longest block the trainer hands over
   int32_t* ctx;       // capacity: 2 * window
   int32_t* outputs;   // capacity: negative + 1 + the deepest Huffman path

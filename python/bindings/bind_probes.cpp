@@ -10,6 +10,7 @@
 #include "convert.h"
 #include "file_chunks.h"
 #include "huffman.h"
+#include "kernel_choice.h"
 #include "rng.h"
 #include "sampling.h"
 #include "simd_dispatch.h"
@@ -138,6 +139,11 @@ void bind_probes(py::module_& m) {
     return py::make_tuple(out(a.get(), syn1.shape(0), syn1.shape(1)), out(o.get(), own.shape(0), own.shape(1)),
                           out(n.get(), own.shape(0), own.shape(1)));
   });
+  m.def("pick_fastest_kernels", [](const std::vector<std::pair<std::string, double>>& seconds) {
+    // The calibration's rule (kernel_choice.h) on given timings, widest first: the index picked.
+    return pick_fastest(seconds);
+  });
+
   m.def("kernel_negatives",
         [](const std::string& name, py::array_t<int64_t> counts, double power, int negative,
            py::array_t<int32_t, py::array::c_style> centres, int rounds, bool ahead, uint64_t seed) {

@@ -27,7 +27,9 @@ struct PyTrainer {
   std::unique_ptr<Trainer> trainer;
   const Vocab* vocab = nullptr;
   // Everything the trainer points into, kept alive while it lives.
-  py::object vocab_ref, syn0, syn1neg, syn1, input_ref, lockf;
+  py::object vocab_ref, syn0, syn1neg, syn1, input_ref, lockf, doc0, doc_lockf;
+  size_t doc_rows = 0;
+  int max_tags = 0;
 
   // Retries a blocking hand-over in short waits so Ctrl-C is seen promptly.
   template <class Fn>
@@ -79,6 +81,7 @@ std::vector<T> to_vector(py::array_t<T, py::array::c_style | py::array::forcecas
 }  // namespace
 
 void bind_training(py::module_& m) {
+  py::register_exception<TrainingDiverged>(m, "TrainingDivergedError", PyExc_FloatingPointError);
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -97,7 +100,9 @@ void bind_training(py::module_& m) {
   py::enum_<Arch>(m, "Arch", "How a centre word and its context are trained")
       .value("SKIPGRAM_SHARED", Arch::SkipGramShared, "skip-gram, one draw of outputs per centre word")
       .value("SKIPGRAM_PER_PAIR", Arch::SkipGramPerPair, "skip-gram, fresh negatives per pair (the C tool)")
-      .value("CBOW", Arch::Cbow, "continuous bag of words");
+      .value("CBOW", Arch::Cbow, "continuous bag of words")
+      .value("PV_DBOW", Arch::PvDbow, "document tags predict their words (Doc2Vec dm=0)")
+      .value("PV_DM", Arch::PvDm, "CBOW with the document's tags among the inputs (Doc2Vec dm=1)");
 
   py::class_<KernelSettings>(m, "KernelSettings", "The settings the SIMD kernels read")
       .def(py::init<>())
@@ -108,7 +113,9 @@ void bind_training(py::module_& m) {
       .def_readwrite("shrink_windows", &KernelSettings::shrink_windows)
       .def_readwrite("cbow_mean", &KernelSettings::cbow_mean)
       .def_readwrite("compute_loss", &KernelSettings::compute_loss)
-      .def_readwrite("exact_sigmoid", &KernelSettings::exact_sigmoid);
+      .def_readwrite("exact_sigmoid", &KernelSettings::exact_sigmoid)
+      .def_readwrite("train_outputs", &KernelSettings::train_outputs)
+      .def_readwrite("dbow_words", &KernelSettings::dbow_words);
 
   py::class_<TrainConfig, KernelSettings>(m, "TrainConfig", "One training run's configuration")
       .def(py::init<>())
@@ -120,7 +127,8 @@ void bind_training(py::module_& m) {
       .def_readwrite("seed", &TrainConfig::seed)
       .def_readwrite("expected_words", &TrainConfig::expected_words)
       .def_readwrite("unicode_errors", &TrainConfig::utf8)
-      .def_readwrite("file_chunk_bytes", &TrainConfig::file_chunk_bytes);
+      .def_readwrite("file_chunk_bytes", &TrainConfig::file_chunk_bytes)
+      .def_readwrite("max_tags", &TrainConfig::max_tags);
 
   py::class_<EpochStats>(m, "EpochStats", "What one epoch trained")
       .def_readonly("words", &EpochStats::words)
@@ -221,7 +229,8 @@ void bind_training(py::module_& m) {
 
   py::class_<PyTrainer>(m, "Trainer")
       .def(py::init([](py::object vocab_obj, const TrainConfig& config, py::object syn0, py::object syn1neg,
-                       py::object syn1, py::object input_table, py::object lockf) {
+                       py::object syn1, py::object input_table, py::object lockf, py::object doc0,
+                       py::object doc_lockf) {
              auto pt = std::make_unique<PyTrainer>();
              const Vocab& vocab = *vocab_obj.cast<std::shared_ptr<Vocab>>();
              const InputRowTable* table =
@@ -240,7 +249,20 @@ void bind_training(py::module_& m) {
              mats.syn1 = matrix_ptr(syn1, vocab.size() ? vocab.size() - 1 : 0, mats.stride, "syn1");
              mats.input = table;
              mats.lockf = lockf_ptr(lockf, mats.input_rows);
+             if (!doc0.is_none()) {
+               auto d = py::reinterpret_borrow<py::array>(doc0);
+               if (d.ndim() != 2) throw py::value_error("doc0 must be a matrix");
+               mats.doc_rows = static_cast<size_t>(d.shape(0));
+               mats.doc0 = matrix_ptr(doc0, mats.doc_rows, mats.stride, "doc0");
+               mats.doc_lockf = lockf_ptr(doc_lockf, mats.doc_rows);
+             } else if (!doc_lockf.is_none()) {
+               throw py::value_error("doc_lockf without doc0");
+             }
              pt->trainer = std::make_unique<Trainer>(vocab, config, mats);
+             pt->doc0 = doc0;
+             pt->doc_lockf = doc_lockf;
+             pt->doc_rows = mats.doc_rows;
+             pt->max_tags = config.max_tags;
              pt->vocab_ref = vocab_obj;
              pt->vocab = &vocab;
              pt->syn0 = syn0;
@@ -251,7 +273,8 @@ void bind_training(py::module_& m) {
              return pt;
            }),
            py::arg("vocab"), py::arg("config"), py::arg("syn0"), py::arg("syn1neg"), py::arg("syn1"),
-           py::arg("input_table") = py::none(), py::arg("lockf") = py::none())
+           py::arg("input_table") = py::none(), py::arg("lockf") = py::none(), py::arg("doc0") = py::none(),
+           py::arg("doc_lockf") = py::none())
       .def("start_file_epoch", [](PyTrainer& t, const std::string& path) { t.trainer->start_file_epoch(path); })
       .def(
           "start_stream_epoch",
@@ -276,6 +299,47 @@ void bind_training(py::module_& m) {
             t.retry([&] { return tr.push(job, 0.1); });
           },
           py::arg("batch"), py::arg("offset") = 0)
+      .def(
+          "push_documents",
+          [](PyTrainer& t, py::handle batch, py::handle tag_rows, uint64_t offset, py::object seeds) {
+            // Documents: token lists, and per document its rows of doc0.  A document none of
+            // whose words is in the vocabulary trains nothing and is left out with its tags.
+            Trainer& tr = *t.trainer;
+            py::sequence tags = py::reinterpret_borrow<py::sequence>(tag_rows);
+            if (static_cast<size_t>(tags.size()) != static_cast<size_t>(py::len(batch)))
+              throw py::value_error("push_documents: one list of tag rows per document");
+            Job job;
+            size_t doc = 0;
+            walk_sentences(
+                batch, offset,
+                [&](std::string_view w) {
+                  int64_t found = t.vocab->find(w);
+                  if (found >= 0) job.ids.push_back(static_cast<int32_t>(found));
+                },
+                [&] {
+                  const size_t before = job.ends.size();
+                  job.end_sentence();
+                  if (job.ends.size() != before) {
+                    py::sequence rows = py::reinterpret_borrow<py::sequence>(tags[doc]);
+                    if (static_cast<int>(rows.size()) > t.max_tags)
+                      throw py::value_error("document " + std::to_string(offset + doc) + " has more tags than max_tags");
+                    for (py::handle r : rows) {
+                      const int64_t row = r.cast<int64_t>();
+                      if (row < 0 || static_cast<size_t>(row) >= t.doc_rows)
+                        throw py::value_error("document " + std::to_string(offset + doc) + ": tag row out of range");
+                      job.tags.push_back(static_cast<int32_t>(row));
+                    }
+                    job.tag_ends.push_back(static_cast<uint32_t>(job.tags.size()));
+                    if (!seeds.is_none())
+                      job.seeds.push_back(py::reinterpret_borrow<py::sequence>(seeds)[doc].cast<uint64_t>());
+                  }
+                  ++doc;
+                });
+            if (job.ids.empty()) return;
+            t.retry([&] { return tr.push(job, 0.1); });
+          },
+          py::arg("batch"), py::arg("tag_rows"), py::arg("offset") = 0, py::arg("seeds") = py::none())
+      .def("set_learning_rate", [](PyTrainer& t, double alpha) { t.trainer->set_learning_rate(alpha); })
       .def("feed_bytes",
            [](PyTrainer& t, py::bytes data) {
              std::string_view v = data;
@@ -308,7 +372,9 @@ void bind_training(py::module_& m) {
       .def_property_readonly("words_done", [](PyTrainer& t) { return t.trainer->words_done(); })
       .def_property_readonly("alpha", [](PyTrainer& t) { return t.trainer->alpha(); })
       .def_property_readonly("epoch_loss", [](PyTrainer& t) { return t.trainer->epoch_loss(); })
-      .def_property_readonly("kernel", [](PyTrainer& t) { return std::string(t.trainer->kernel_name()); });
+      .def_property_readonly("kernel", [](PyTrainer& t) { return std::string(t.trainer->kernel_name()); })
+      .def_property_readonly("kernel_seconds", [](PyTrainer& t) { return t.trainer->kernel_seconds(); },
+                             "the calibration behind an auto choice: (kernels, best seconds), widest first");
 
   m.def(
       "init_input_vectors",
@@ -322,4 +388,6 @@ void bind_training(py::module_& m) {
   m.def("available_kernels", &available_kernels);
   m.def("active_kernels", [] { return std::string(active_kernels().name); });
   m.def("set_kernels", &set_kernels, py::arg("name"));
+  m.def("kernel_mode", [] { return kernels_pinned() ? std::string(active_kernels().name) : std::string("auto"); },
+        "'auto' (training measures which kernels are fastest) or the pinned kernels' name");
 }

@@ -6,6 +6,7 @@ namespace py = pybind11;
 void bind_training(py::module_& m);  // bind_training.cpp: vocabulary, tables, trainer
 void bind_io(py::module_& m);        // bind_io.cpp: word2vec file parsing
 void bind_probes(py::module_& m);    // bind_probes.cpp: test-only probes of tables and kernels
+void bind_embed(py::module_& m);     // bind_embed.cpp: document embeddings from word vectors
 void bind_phrases(py::module_& m);   // bind_phrases.cpp: phrase detection and word2phrase
 
 PYBIND11_MODULE(_core, m) {
@@ -13,5 +14,6 @@ PYBIND11_MODULE(_core, m) {
   bind_training(m);
   bind_io(m);
   bind_probes(m);
+  bind_embed(m);
   bind_phrases(m);
 }

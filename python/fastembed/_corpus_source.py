@@ -58,8 +58,9 @@ def check_file(corpus_file: Any) -> str:
     return path
 
 
-def batches(corpus: Iterable[Sequence[str]]) -> Iterator[List[Sequence[str]]]:
-    """Groups sentences into batches of about BATCH_WORDS words."""
+def batches(corpus: Iterable[Sequence[str]], batch_words: int = BATCH_WORDS) -> Iterator[List[Sequence[str]]]:
+    """Groups sentences into batches of about ``batch_words`` words (gensim's ``batch_words``:
+    a longer sentence makes a batch of its own)."""
     batch: List[Sequence[str]] = []
     words = 0
     for sentence in corpus:
@@ -68,7 +69,7 @@ def batches(corpus: Iterable[Sequence[str]]) -> Iterator[List[Sequence[str]]]:
             words += len(sentence)
         except TypeError:
             words += 1  # not sized: the C++ side raises a TypeError naming its position
-        if words >= BATCH_WORDS:
+        if words >= batch_words:
             yield batch
             batch, words = [], 0
     if batch:

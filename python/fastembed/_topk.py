@@ -146,9 +146,11 @@ def top_cosmul(vectors: np.ndarray, norms64: np.ndarray, terms: np.ndarray, pos:
     t = len(terms)
     pos = np.where(pos < 0, t, pos)  # padding points at a row of ones
     neg = np.where(neg < 0, t, neg)
-    if np.any(row_norms(terms) > 1.0 + 1e-9):
+    if np.any(row_norms(terms) > 1.0 + 1e-6):
         # A raw vector longer than 1 can push (1+cos)/2 below 0 and the denominator through
-        # 0, where no rounding bound holds: score every row exactly.
+        # 0, where no rounding bound holds: score every row exactly.  Up to 1 + 1e-6 (float32
+        # unit vectors are within a few 1e-8 of 1) a half is > -5e-7, so the denominator stays
+        # above 1e-6 - 5e-7 and the bound holds.
         width = hi - lo
         q = np.repeat(np.arange(m), width)
         rows = np.tile(np.arange(lo, hi), m)

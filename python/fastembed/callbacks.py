@@ -34,7 +34,8 @@ class CallbackAny2Vec:
         """Called before each epoch; ``model.progress.epoch`` is the (1-based) epoch about to run."""
 
     def on_epoch_end(self, model: Any) -> None:
-        """Called after each epoch; ``model.get_latest_training_loss()`` is that epoch's loss."""
+        """Called after each epoch; ``model.epoch_losses[-1]`` is that epoch's loss and
+        ``model.get_latest_training_loss()`` the loss so far in this ``train()`` call (gensim's)."""
 
     def on_progress(self, model: Any, fraction: float) -> None:
         """Called from the training thread at most about once a second, and at each epoch end.
@@ -51,7 +52,8 @@ class CallbackAny2Vec:
 
 
 class LossHistory(CallbackAny2Vec):
-    """Record ``model.get_latest_training_loss()`` after every epoch (needs ``compute_loss=True``).
+    """Record each epoch's loss (``model.epoch_losses[-1]``) after every epoch (needs
+    ``compute_loss=True``).
 
     >>> history = LossHistory()
     >>> model = Word2Vec(corpus_file="text.txt", compute_loss=True, callbacks=[history])
@@ -62,4 +64,4 @@ class LossHistory(CallbackAny2Vec):
         self.losses: List[float] = []
 
     def on_epoch_end(self, model: Any) -> None:
-        self.losses.append(float(model.get_latest_training_loss()))
+        self.losses.append(float(model.epoch_losses[-1]))

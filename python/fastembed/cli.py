@@ -22,6 +22,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from . import __version__
 from ._atomic import atomic_write
 from .evaluation import SHIPPED_ANALOGIES, SHIPPED_PAIRS, format_evaluation, run_evaluation
+from .cli_adapt import add_adapt_parser, add_init_options, check_lock, run_adapt
 from .io import (detect_format, load_vectors, read_vocab_file, save_model_output,
                  write_vocab_file)
 
@@ -140,6 +141,10 @@ def _add_train_parser(sub: Any) -> None:
                    default=None, metavar="N", help="keep only the N most frequent words")
     p.add_argument("--compute-loss", dest="compute_loss", action="store_true",
                    help="track the training loss (shown in the progress and the log)")
+    p.add_argument("--init-vectors", dest="init_vectors", metavar="FILE", default=None,
+                   help="start the words it shares with the corpus from these pretrained vectors "
+                        "(word2vec text/binary, GloVe, fastText .vec, fastembed)")
+    add_init_options(p)
     _add_verbosity(p)
 
 
@@ -267,6 +272,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_evaluate_parser(sub)
     _add_demo_parser(sub)
     _add_plot_parser(sub)
+    from . import cli_docs
+    cli_docs.add_parsers(sub, _positive_int, _nonneg_float, _flag01, _add_verbosity)
+    add_adapt_parser(sub, _positive_int, _nonneg_int, _nonneg_float, _flag01, _add_verbosity)
     _add_phrases_parser(sub)
     return parser
 
@@ -388,6 +396,12 @@ def cmd_train(args: argparse.Namespace, progress: bool) -> int:
         raise FileNotFoundError(f"training file not found: {args.corpus!r}")
     if args.read_vocab and not os.path.isfile(args.read_vocab):
         raise FileNotFoundError(f"vocabulary file not found: {args.read_vocab!r}")
+    if args.init_vectors is None and (args.lock_init is not None or args.init_vocab is not None):
+        raise _UsageError("--lock-init and --init-vocab say how to use --init-vectors FILE: give it too")
+    try:
+        lock = check_lock(args.lock_init)
+    except ValueError as e:
+        raise _UsageError(str(e)) from None
     # fail before hours of training, not after
     _check_output_dir(args.output)
     _check_output_dir(args.save_vocab)
@@ -395,6 +409,16 @@ def cmd_train(args: argparse.Namespace, progress: bool) -> int:
     from .model import Word2Vec
     from .progress import ProgressBar
 
+    from .adapt import init_from_vectors, read_pretrained
+
+    pretrained = None
+    if args.init_vectors is not None:
+        if not os.path.isfile(args.init_vectors):
+            raise FileNotFoundError(f"pretrained vectors file not found: {args.init_vectors!r}")
+        pretrained = read_pretrained(args.init_vectors)  # bad files fail before the corpus is read
+        if pretrained[1].shape[1] != settings["vector_size"]:
+            raise ValueError(f"{args.init_vectors} holds {pretrained[1].shape[1]}-dimensional vectors, "
+                             f"but -size is {settings['vector_size']}")
     bar = ProgressBar(epoch_lines=False) if progress else None
     callbacks = [bar] if bar is not None else []
     model = Word2Vec(callbacks=callbacks, **settings)
@@ -404,6 +428,8 @@ def cmd_train(args: argparse.Namespace, progress: bool) -> int:
             model.build_vocab_from_freq(read_vocab_file(args.read_vocab))
         else:
             model.build_vocab(corpus_file=args.corpus)
+        if pretrained is not None:
+            init_from_vectors(model, pretrained, args.init_vocab or "corpus", lock)
         if args.save_vocab:
             write_vocab_file(args.save_vocab, model)
         if not args.output:  # like the C tool: vocabulary only
@@ -641,7 +667,15 @@ def cmd_phrases(args: argparse.Namespace, progress: bool) -> int:
 _COMMANDS = {
     "train": cmd_train, "similar": cmd_similar, "analogy": cmd_analogy,
     "evaluate": cmd_evaluate, "demo": cmd_demo, "plot": cmd_plot, "phrases": cmd_phrases,
+    "doc2vec": lambda args, progress: _cli_docs().cmd_doc2vec(args, progress),
+    "embed": lambda args, progress: _cli_docs().cmd_embed(args, progress),
+    "adapt": lambda args, progress: run_adapt(args, progress, _UsageError, _check_output_dir),
 }
+
+
+def _cli_docs() -> Any:
+    from . import cli_docs
+    return cli_docs
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -672,7 +706,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
-    except (ValueError, KeyError, TypeError, OSError, ImportError) as e:
+    except (ValueError, KeyError, TypeError, OSError, ImportError, ArithmeticError) as e:  # Arithmetic: divergence
         message = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"fastembed {args.command}: error: {message}", file=sys.stderr)
         return EXIT_ERROR

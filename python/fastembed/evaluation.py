@@ -178,7 +178,8 @@ def _answer_analogies(kv: "KeyedVectors", questions: List[Tuple[int, int, int]],
         rows, _ = kv._top_add_terms(units, combos, weights, queries, exclude, 5, lo, hi)
         return rows
     words, inverse = np.unique(q, return_inverse=True)
-    terms = np.array([kv._unit64(int(w)) for w in words])
+    # most_similar_cosmul's terms: each word's float32 unit vector (gensim's), in float64
+    terms = np.array([kv.get_vector(kv.index_to_key[int(w)], norm=True) for w in words], dtype=np.float64)
     inv = inverse.reshape(q.shape)
     rows, _ = kv._top_cosmul(terms, inv[:, 1:3], inv[:, :1], exclude, 5, lo, hi)
     return rows

@@ -491,10 +491,12 @@ def load_native(cls, path: PathLike, mmap: Optional[str] = None) -> "KeyedVector
 
 
 def detect_format(path: str) -> str:
-    """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec) or ``"native"``.
+    """Guess a vectors file's format: ``"text"``, ``"binary"`` (word2vec), ``"glove"`` (word2vec
+    text without the header line, as GloVe writes it) or ``"native"``.
 
     A word2vec file starts with a ``count dims`` line; its first record is text when the
-    rest of that record's line holds ``dims`` numbers, binary otherwise.
+    rest of that record's line holds ``dims`` numbers, binary otherwise.  A GloVe file's
+    complete lines in the first 64 KB are each a word and the same number of numbers.
     """
     if not os.path.exists(path):
         raise FileNotFoundError(f"no such file: {path!r}")
@@ -505,7 +507,7 @@ def detect_format(path: str) -> str:
     first, sep, rest = head.partition(b"\n")
     fields = first.split()
     if not sep or len(fields) != 2 or not all(x.isdigit() for x in fields):
-        return "native"
+        return "glove" if _looks_like_glove(head) else "native"
     dims = int(fields[1])
     _word, sep, record = rest.lstrip(b"\n").partition(b" ")
     if not sep:
@@ -520,6 +522,22 @@ def detect_format(path: str) -> str:
     return "binary"
 
 
+def _looks_like_glove(head: bytes) -> bool:
+    lines = head.split(b"\n")[:-1][:50]  # complete lines only
+    width = len(lines[0].split()) if lines else 0
+    if width < 2:
+        return False
+    for line in lines:
+        fields = line.split()
+        if len(fields) != width:
+            return False
+        try:
+            [float(x) for x in fields[1:]]
+        except ValueError:
+            return False
+    return True
+
+
 def load_vectors(path: str) -> Any:
     """Load a ``fastembed.KeyedVectors`` from any format the command line accepts: word2vec
     text or binary (possibly compressed), a ``KeyedVectors.save`` file or a ``Word2Vec.save``
@@ -527,17 +545,28 @@ def load_vectors(path: str) -> Any:
     from .vectors import KeyedVectors
 
     fmt = detect_format(path)
-    if fmt in ("text", "binary"):
-        return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"))
+    if fmt in ("text", "binary", "glove"):
+        return KeyedVectors.load_word2vec_format(path, binary=(fmt == "binary"), no_header=(fmt == "glove"))
     with open(path, "rb") as f:
         magic = f.read(16)
     if magic.startswith(_NATIVE_MAGIC):
         return KeyedVectors.load(path, mmap="r")  # read-only queries: no need to copy
-    if magic.startswith(b"PK"):  # Word2Vec.save writes a numpy .npz (zip) archive
+    if magic.startswith(b"PK"):  # a model's save: a numpy .npz (zip) archive
+        from .doc2vec import Doc2Vec
         from .model import Word2Vec
-        return Word2Vec.load(path).wv
+        cls = Doc2Vec if _model_format(path) == Doc2Vec._FORMAT else Word2Vec
+        return cls.load(path).wv
     raise ValueError(f"{path!r} is not a vectors file: expected word2vec text or binary "
                      "(a 'count dims' first line), or a fastembed KeyedVectors/Word2Vec save")
+
+
+def _model_format(path: str) -> Optional[str]:
+    """The format marker of a model save (only its small parameters member is read)."""
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return json.loads(bytes(z["params"]).decode("utf-8")).get("format")
+    except Exception:  # not ours, or damaged: the model loader says what is wrong
+        return None
 
 
 def read_vocab_file(path: str) -> Dict[str, int]:

@@ -26,15 +26,22 @@ import numpy as np
 from . import _core
 from . import _validate as V
 from ._atomic import atomic_write
-from ._corpus_source import CorpusSource, batches, corpus_source
+from ._corpus_source import BATCH_WORDS, CorpusSource, batches, corpus_source
 from .corpus import read_blocks, read_blocks_with_position
+from .vocab_update import require_vocab, update_vocab
 
 logger = logging.getLogger("fastembed")
 
 PathLike = Union[str, "os.PathLike[str]"]
 
+
+class EmptyVocabularyError(RuntimeError, ValueError):
+    """No vocabulary to train: none built yet, an empty corpus, or no word reaching min_count.
+    gensim raises RuntimeError here; it is also a ValueError, as fastembed raised before."""
+
 #: Constructor arguments that are data, not parameters: never saved.
-_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks"})
+_NOT_PARAMS = frozenset({"self", "sentences", "corpus_file", "corpus_iterable", "documents", "callbacks",
+                         "init_vectors", "init_vocab", "lockf"})  # one-time start from pretrained vectors
 
 
 @dataclasses.dataclass
@@ -51,13 +58,20 @@ class TrainingProgress:
     epoch_loss: float = 0.0      #: running loss of the current epoch (compute_loss=True)
     elapsed: float = 0.0         #: seconds since train() started
     eta: float = 0.0             #: estimated seconds left
+    kernel: str = ""             #: the SIMD kernels training runs on ("avx512", "avx2", "scalar")
+    #: how ``auto`` chose them: each candidate's best time on a calibration block (seconds),
+    #: widest first; empty when FASTEMBED_SIMD or ``_core.set_kernels`` pinned the kernels
+    kernel_seconds: List[Tuple[str, float]] = dataclasses.field(default_factory=list)
 
 
-def aligned_matrix(rows: int, cols: int) -> np.ndarray:
-    """A zeroed float32 [rows, cols] matrix whose data starts on a 64-byte boundary."""
-    buf = np.zeros(rows * cols + 16, dtype=np.float32)
+def aligned_matrix(rows: int, cols: Optional[int] = None) -> np.ndarray:
+    """A zeroed float32 [rows, cols] matrix (or [rows] vector without ``cols``) whose data
+    starts on a 64-byte boundary."""
+    size = rows * (1 if cols is None else cols)
+    buf = np.zeros(size + 16, dtype=np.float32)
     offset = (-buf.ctypes.data % 64) // 4
-    return buf[offset : offset + rows * cols].reshape(rows, cols)
+    flat = buf[offset : offset + size]
+    return flat if cols is None else flat.reshape(rows, cols)
 
 
 def copy_aligned(a: np.ndarray) -> np.ndarray:
@@ -87,7 +101,8 @@ class TrainableModel:
     # ------------------------------------------------------------------ subclass hooks
     def _matrix_shapes(self) -> Dict[str, Optional[Tuple[int, int]]]:
         """Each matrix's padded shape for the current vocabulary; None where the settings
-        leave it out.  ``syn0`` (the input side) is always there."""
+        leave it out.  ``syn0`` (the input side) is always there.  A one-element shape
+        ``(rows,)`` is a per-row vector (e.g. ``lockf``), saved and loaded the same way."""
         raise NotImplementedError
 
     def _init_weights(self) -> None:
@@ -106,9 +121,39 @@ class TrainableModel:
         """Per input row learning-rate factors (float32, 1 = train, 0 = frozen), or None."""
         return None
 
+
     def _set_vocab(self, vocab: Any) -> None:
         """Take a new ``_core.Vocab``: build the keyed vectors' index."""
         raise NotImplementedError
+
+    def _extra_params(self) -> Dict[str, Any]:
+        """JSON-able state a subclass saves beside its parameters (e.g. document tags)."""
+        return {}
+
+    def _restore_extra(self, params: Dict[str, Any]) -> None:
+        """Takes back :meth:`_extra_params` on load, before the vocabulary is set."""
+
+    def _document_matrix(self) -> Tuple[Optional[np.ndarray], Optional[np.ndarray]]:
+        """Document models: the tag vectors the kernels train (padded rows) and their lock
+        factors; (None, None) for word models."""
+        return None, None
+
+    def _batches(self, corpus: Iterable[Any]) -> Iterable[List[Any]]:
+        """The iterable corpus in batches for the workers."""
+        return batches(corpus, getattr(self, "batch_words", BATCH_WORDS))
+
+    def _count_batch(self, counter: Any, batch: List[Any], offset: int) -> None:
+        """The vocabulary scan of one batch."""
+        counter.add_sentences(batch, offset)
+
+    def _push_batch(self, trainer: Any, batch: List[Any], offset: int) -> None:
+        """Hands one batch to the workers."""
+        trainer.push_sentences(batch, offset)
+
+    def _upgrade_loaded(self, name: str, matrix: Optional[np.ndarray]) -> Optional[np.ndarray]:
+        """A matrix as read from a model file (None: the file lacks it), brought to today's
+        shape (older layouts); None leaves it missing (the file is refused)."""
+        return matrix
 
     def _bind_vectors(self) -> None:
         """Point the public vectors at the (re)allocated input matrix."""
@@ -120,9 +165,11 @@ class TrainableModel:
         self._vocab: Optional[Any] = None
         self.corpus_count = 0
         self.corpus_total_words = 0
+        self.corpus_retained_words = 0  # in-vocabulary words of that corpus (0: the vocabulary's total)
         self.effective_min_count = self.min_count
         self.epoch_losses: List[float] = []
         self.running_training_loss = 0.0
+        self.min_alpha_yet_reached = float(self.alpha)  # gensim's: warns when a later call starts higher
         self.progress = TrainingProgress()
         self.train_count = 0
         self.total_train_time = 0.0
@@ -145,15 +192,22 @@ class TrainableModel:
 
     # ----------------------------------------------------------------- vocabulary
     def build_vocab(self, corpus_iterable: Optional[Iterable[Sequence[str]]] = None,
-                    corpus_file: Optional[PathLike] = None, progress_per: int = 10000) -> None:
+                    corpus_file: Optional[PathLike] = None, update: bool = False,
+                    progress_per: int = 10000) -> None:
         """Count the corpus's words, keep those seen ``min_count`` times (raised to fit
         ``max_final_vocab``), sort them by count and set up the model's matrices.
+
+        ``update=True`` grows the existing vocabulary instead (continued training, domain
+        adaptation): see :func:`fastembed.vocab_update.update_vocab`.
 
         A plain (uncompressed) ``corpus_file`` is counted by ``workers`` threads over byte
         ranges, with exactly the single-threaded result (words, first-seen order, counts,
         sentences), unless ``max_vocab_size`` is set: its pruning depends on word order."""
         source = corpus_source(corpus_iterable, corpus_file)
         V.check_int("progress_per", progress_per, 1)
+        update = bool(V.check_flag("update", update))
+        if update:
+            require_vocab(self)
         plan = source.stream
         counter = _core.CorpusCounter(self.max_vocab_size or 0, self._utf8_policy(),
                                       plan.newline_ends if plan else True, plan.max_words if plan else 0)
@@ -173,18 +227,26 @@ class TrainableModel:
         else:
             offset = 0
             next_log = progress_per
-            for batch in batches(source.sentences):
-                counter.add_sentences(batch, offset)
+            for batch in self._batches(source.sentences):
+                self._count_batch(counter, batch, offset)
                 offset += len(batch)
                 if offset >= next_log:
                     logger.info("PROGRESS: at sentence #%d, %d words, %d word types",
                                 offset, counter.total_words, counter.num_words)
                     next_log = offset + progress_per
-        self._finish_vocab(counter, time.perf_counter() - start)
+        if update:
+            update_vocab(self, counter, time.perf_counter() - start)
+        else:
+            self._finish_vocab(counter, time.perf_counter() - start)
 
-    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None) -> None:
+    def build_vocab_from_freq(self, word_freq: Dict[str, int], corpus_count: Optional[int] = None,
+                              update: bool = False) -> None:
         """Build the vocabulary from a ``{word: count}`` mapping (e.g. a word2vec ``-read-vocab``
-        file) instead of a corpus; ``min_count`` and ``max_final_vocab`` still apply."""
+        file) instead of a corpus; ``min_count`` and ``max_final_vocab`` still apply.
+        ``update=True`` merges it into the existing vocabulary, as :meth:`build_vocab` does."""
+        update = bool(V.check_flag("update", update))
+        if update:
+            require_vocab(self)
         if not isinstance(word_freq, dict):
             raise TypeError(f"word_freq must be a dict of word -> count, got {type(word_freq).__name__}")
         counter = _core.CorpusCounter(self.max_vocab_size or 0, self._utf8_policy())
@@ -194,7 +256,10 @@ class TrainableModel:
             V.check_int(f"word_freq[{word!r}]", count, 0)
             if count:
                 counter.add_count(word, int(count))
-        self._finish_vocab(counter, 0.0)
+        if update:
+            update_vocab(self, counter, 0.0)
+        else:
+            self._finish_vocab(counter, 0.0)
         if corpus_count is not None:
             self.corpus_count = V.check_int("corpus_count", corpus_count, 0)
 
@@ -207,16 +272,17 @@ class TrainableModel:
 
     def _finish_vocab(self, counter: Any, seconds: float) -> None:
         if counter.total_words == 0:
-            raise ValueError("the corpus is empty: no words to build a vocabulary from")
+            raise EmptyVocabularyError("the corpus is empty: no words to build a vocabulary from")
         self.effective_min_count = counter.effective_min_count(self.min_count, self.max_final_vocab or 0)
         vocab = counter.finalize(self.min_count, self.max_final_vocab or 0, bool(self.sorted_vocab))
         if len(vocab) == 0:
-            raise ValueError(
+            raise EmptyVocabularyError(
                 f"no word occurs at least min_count={self.effective_min_count} times "
                 f"({counter.num_words} distinct words, {counter.total_words} words in all): "
                 "lower min_count or use a larger corpus")
         self.corpus_count = int(counter.sentences)
         self.corpus_total_words = int(counter.total_words)
+        self.corpus_retained_words = int(vocab.total())
         self._vocab = vocab
         self._set_vocab(vocab)
         self._reset_weights()
@@ -232,16 +298,24 @@ class TrainableModel:
               compute_loss: Optional[bool] = None, callbacks: Sequence[Any] = ()) -> None:
         """Train on a corpus (any number of times, e.g. after :meth:`load`).
 
-        The learning rate falls linearly from ``start_alpha`` (default ``alpha``) to
-        ``end_alpha`` (default ``min_alpha``) over all epochs.  ``total_examples`` /
-        ``total_words`` describe the corpus when it is not the one the vocabulary was built
-        from; they only steer that decay.  The GIL is released while the workers run; Ctrl-C
+        As in gensim, ``epochs`` and one of ``total_examples`` / ``total_words`` must be given
+        (``ValueError`` otherwise): they steer the learning rate, which falls linearly from
+        ``start_alpha`` (default ``alpha``) to ``end_alpha`` (default ``min_alpha``) over all
+        epochs.  For the corpus the vocabulary was built from, ``total_examples=model.corpus_count``
+        and ``epochs=model.epochs`` are right.  The GIL is released while the workers run; Ctrl-C
         stops them and raises ``KeyboardInterrupt``, leaving the vectors trained so far.
         """
         source = corpus_source(corpus_iterable, corpus_file)
         if self._vocab is None:
-            raise ValueError("build the vocabulary first: call build_vocab() (or pass a corpus to the constructor)")
-        epochs = self.epochs if epochs is None else V.check_int("epochs", epochs, 1, 1_000_000)
+            raise EmptyVocabularyError("build the vocabulary first: call build_vocab() "
+                                       "(or pass a corpus to the constructor)")
+        if total_examples is None and total_words is None:
+            raise ValueError("you must specify either total_examples or total_words, for proper learning-rate "
+                             "and progress calculations; for the corpus the vocabulary was built from, "
+                             "total_examples=model.corpus_count is right")
+        if epochs is None:
+            raise ValueError("you must specify an explicit epochs count; the usual value is epochs=model.epochs")
+        epochs = V.check_int("epochs", epochs, 1, 1_000_000)
         alpha = self.alpha if start_alpha is None else V.check_float("start_alpha", start_alpha, 0.0, 10.0, low_open=True)
         min_alpha = self.min_alpha if end_alpha is None else V.check_float("end_alpha", end_alpha, 0.0, 10.0)
         if compute_loss is not None:
@@ -249,12 +323,23 @@ class TrainableModel:
         V.check_int("total_examples", total_examples, 0, allow_none=True)
         V.check_int("total_words", total_words, 0, allow_none=True)
         callbacks = tuple(self.callbacks) + tuple(callbacks or ())
+        self._warn_like_gensim(alpha)
 
         words_per_epoch = self._expected_words(total_examples, total_words)
+        bad = self._first_non_finite()
+        if bad is not None:
+            raise ValueError(f"cannot train: {bad} is not finite (NaN or infinite); training would spread it "
+                             "to every row it touches. Replace or drop the row first")
         trainer = self._trainer(alpha, min_alpha, words_per_epoch * epochs)
-        self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha)
+        self.progress = TrainingProgress(epochs=epochs, words_total=words_per_epoch * epochs, alpha=alpha,
+                                         kernel=trainer.kernel, kernel_seconds=list(trainer.kernel_seconds))
+        timings = trainer.kernel_seconds
+        logger.info("training on the %s kernels%s", trainer.kernel,
+                    " (measured fastest: " + ", ".join(f"{k} {1e3 * s:.2f} ms" for k, s in timings) + ")"
+                    if timings else "")
         self.epoch_losses = []
         self.epoch_stats = []
+        self.running_training_loss = 0.0  # gensim's: the loss of this train() call, all epochs
         start = time.perf_counter()
         for cb in callbacks:
             cb.on_train_begin(self)
@@ -269,7 +354,7 @@ class TrainableModel:
                 self.epoch_losses.append(float(stats.loss))
                 self.epoch_stats.append(dict(words=stats.words, kept=stats.kept, loss=stats.loss,
                                              examples=stats.examples, seconds=seconds))
-                self.running_training_loss = float(stats.loss)
+                self.running_training_loss += float(stats.loss)
                 self._update_progress(trainer, start)
                 logger.info("EPOCH %d/%d: %d words (%d kept after sampling) in %.2fs, %.0f words/s%s",
                             epoch + 1, epochs, stats.words, stats.kept, seconds,
@@ -287,8 +372,16 @@ class TrainableModel:
             raise
         finally:
             self._vectors_changed()
+            self.min_alpha_yet_reached = float(trainer.alpha)
             self.train_count += 1
             self.total_train_time += time.perf_counter() - start
+        # An update can overflow a row that no later score reads: the kernels' check misses it.
+        bad = self._first_non_finite()
+        if bad is not None:
+            raise _core.TrainingDivergedError(
+                f"training diverged: {bad} became non-finite at learning rate alpha={alpha:g} "
+                f"(min_alpha={min_alpha:g}); the learning rate is too high for this model and corpus: "
+                "try a smaller alpha, e.g. the default 0.025")
         for cb in callbacks:
             cb.on_train_end(self)
 
@@ -306,15 +399,43 @@ class TrainableModel:
         config.unicode_errors = self._utf8_policy()
         config.file_chunk_bytes = self._file_chunk_bytes
         w = self._weights
+        doc0, doc_lockf = self._document_matrix()
         return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
-                             self._input_table(), self._lockf())
+                             self._input_table(), self._lockf(), doc0, doc_lockf)
+
+    def _warn_like_gensim(self, alpha: float) -> None:
+        """gensim's warnings before training (logged, as gensim logs them)."""
+        if getattr(self, "hs", 0) and getattr(self, "negative", 0):
+            logger.warning("Both hierarchical softmax and negative sampling are activated. This is probably a "
+                           "mistake. You should set either 'hs=0' or 'negative=0' to disable one of them.")
+        reached = getattr(self, "min_alpha_yet_reached", None)
+        if reached is not None and alpha > reached:
+            logger.warning("Effective 'alpha' higher than previous training cycles")
+
+    def _first_non_finite(self) -> Optional[str]:
+        """Names the first matrix row holding NaN or infinity ("syn0 row 7 (word 'cat')"), or
+        None.  Checked in slices so the temporary stays small."""
+        words = getattr(getattr(self, "wv", None), "index_to_key", ())
+        for name, matrix in self._weights.items():
+            matrix = matrix.reshape(len(matrix), -1)  # per-row vectors as one-column matrices
+            step = max(1, (1 << 22) // max(matrix.shape[1], 1))
+            for s in range(0, len(matrix), step):
+                finite = np.isfinite(matrix[s : s + step]).all(axis=1)
+                if not finite.all():
+                    row = s + int(np.argmin(finite))
+                    what = f" (word {words[row]!r})" if name == "syn0" and row < len(words) else ""
+                    return f"{name} row {row}{what}"
+        lockf = self._lockf()
+        if lockf is not None and not np.isfinite(lockf).all():
+            return f"lock factor {int(np.argmin(np.isfinite(lockf)))}"
+        return None
 
     def _vectors_changed(self) -> None:
         """Training wrote the vectors: drop caches derived from them."""
 
     def _expected_words(self, total_examples: Optional[int], total_words: Optional[int]) -> int:
         """In-vocabulary words per epoch, which the learning-rate decay is measured in."""
-        retained = int(self._vocab.total())
+        retained = int(self.corpus_retained_words or self._vocab.total())
         if total_words is not None and self.corpus_total_words:
             return max(1, round(total_words * retained / self.corpus_total_words))
         if total_examples is not None and self.corpus_count:
@@ -349,8 +470,8 @@ class TrainableModel:
                     trainer.finish_bytes()
             else:
                 offset = 0
-                for batch in batches(source.sentences):
-                    trainer.push_sentences(batch, offset)
+                for batch in self._batches(source.sentences):
+                    self._push_batch(trainer, batch, offset)
                     offset += len(batch)
                     if trainer.stopped:
                         break
@@ -371,9 +492,10 @@ class TrainableModel:
         p.eta = (p.elapsed / p.fraction - p.elapsed) if p.fraction > 0 else float("inf")
 
     def get_latest_training_loss(self) -> float:
-        """The loss summed over the last epoch of the last train() call (``compute_loss=True``);
-        tallied per thread in float64, so it never saturates."""
-        return self.epoch_losses[-1] if self.epoch_losses else 0.0
+        """The loss accumulated over the whole latest train() call, all its epochs, as gensim's
+        (``compute_loss=True``; 0.0 before training).  Tallied per thread in float64, so it
+        never saturates; each epoch's own loss is in :attr:`epoch_losses`."""
+        return float(self.running_training_loss)
 
     # ------------------------------------------------------------------ persistence
     def _words_and_counts(self) -> Tuple[List[str], np.ndarray]:
@@ -389,7 +511,9 @@ class TrainableModel:
         params = self._params()
         params.update(format=self._FORMAT, version=self._FORMAT_VERSION, corpus_count=self.corpus_count,
                       corpus_total_words=self.corpus_total_words, epoch_losses=self.epoch_losses,
-                      train_count=self.train_count, effective_min_count=self.effective_min_count)
+                      corpus_retained_words=self.corpus_retained_words,
+                      train_count=self.train_count, effective_min_count=self.effective_min_count,
+                      **self._extra_params())
         words, counts = self._words_and_counts()
         encoded = [w.encode("utf-8", errors="surrogatepass") for w in words]
         arrays = {
@@ -403,14 +527,26 @@ class TrainableModel:
             np.savez(f, **arrays)
 
     @classmethod
-    def load(cls, path: PathLike) -> Any:
-        """Load a model written by :meth:`save`.  A damaged or foreign file raises
-        ``ValueError`` (never a crash, never code execution: the file is not a pickle)."""
+    def load(cls, path: PathLike, mmap: Optional[str] = None) -> Any:
+        """Load a model written by :meth:`save`, or a gensim 4 save (``.model``; read with an
+        unpickler that admits only gensim's and numpy's classes, so no code from the file
+        runs; as in gensim, the file decides what comes back).  A damaged or foreign file
+        raises ``ValueError``.  ``mmap`` ('r', 'r+', 'c') memory-maps the arrays a gensim save
+        keeps beside it; fastembed's own file is one compressed archive, so it is read whole
+        and ``mmap`` raises for it."""
         path = os.fspath(path)
         if not os.path.exists(path):
             raise FileNotFoundError(f"model file not found: {path!r}")
         if os.path.isdir(path):
             raise IsADirectoryError(f"expected a model file, got a directory: {path!r}")
+        if mmap not in (None, "r", "r+", "c"):
+            raise ValueError(f"mmap must be None, 'r', 'r+' or 'c', got {mmap!r}")
+        from . import gensim_compat
+        if gensim_compat.is_pickle(path):
+            return gensim_compat.load_gensim(path, mmap)
+        if mmap is not None:
+            raise ValueError("mmap applies to gensim saves; a fastembed model file is one compressed archive, "
+                             "read whole: load it with mmap=None")
         what = f"{path!r} is not a valid fastembed {cls.__name__} model file"
         try:
             return cls._from_arrays(path)
@@ -430,7 +566,8 @@ class TrainableModel:
             raise ValueError(f"not a fastembed {cls.__name__} model (format marker missing)")
         if params.get("version") != cls._FORMAT_VERSION:
             raise ValueError(f"unsupported model file version {params.get('version')!r}")
-        model = cls(**{k: params[k] for k in cls._param_names()})  # re-validates every parameter
+        # re-validates every parameter; one newer than the file takes its default
+        model = cls(**{k: params[k] for k in cls._param_names() if k in params})
         blob = bytes(data["words"])
         lengths = np.asarray(data["word_lengths"], dtype=np.int64)
         counts = np.asarray(data["counts"], dtype=np.int64)
@@ -439,13 +576,18 @@ class TrainableModel:
         ends = np.cumsum(lengths).tolist()
         words = [blob[e - n : e].decode("utf-8", errors="surrogatepass") for e, n in zip(ends, lengths.tolist())]
         model._vocab = _core.Vocab(words, counts)
+        model._restore_extra(params)
         model._set_vocab(model._vocab)
         for name, shape in model._matrix_shapes().items():
+            upgraded = model._upgrade_loaded(name, data.get(name))
+            if upgraded is not None:
+                data[name] = upgraded
             got = data[name].shape if name in data else None
             if got != shape or (name in data and data[name].dtype != np.float32):
                 raise ValueError(f"matrix {name} has shape {got}, expected {shape} (float32)")
         model.corpus_count = int(params["corpus_count"])
         model.corpus_total_words = int(params["corpus_total_words"])
+        model.corpus_retained_words = int(params.get("corpus_retained_words", 0))  # absent in older files
         model.epoch_losses = [float(x) for x in params["epoch_losses"]]
         model.train_count = int(params["train_count"])
         model.effective_min_count = int(params["effective_min_count"])

@@ -13,6 +13,7 @@ updates in place; after changing vectors in place, set ``norms = None`` to drop 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from numbers import Integral
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
@@ -23,6 +24,7 @@ from . import _core
 from . import evaluation as _evaluation
 from . import io as _io
 from . import _topk
+from ._kv_queries import GensimQueriesMixin
 from ._topk import row_norms as _row_norms
 
 logger = logging.getLogger("fastembed")
@@ -60,7 +62,7 @@ class _NormCache:
         self.unit = unit
 
 
-class KeyedVectors:
+class KeyedVectors(GensimQueriesMixin):
     """Vectors addressed by keys (words), with similarity queries and evaluations.
 
     Attributes mirror gensim 4: ``vectors`` (float32 [n, vector_size]), ``index_to_key``
@@ -484,7 +486,9 @@ class KeyedVectors:
         return self.most_similar(positive=[np.asarray(vector)], topn=topn, restrict_vocab=restrict_vocab)
 
     def _cosmul_terms(self, positive: Any, negative: Any) -> Tuple[np.ndarray, int, List[int]]:
-        """Term vectors of most_similar_cosmul: unit vectors of keys, raw vectors as given."""
+        """Term vectors of most_similar_cosmul: unit vectors of keys, raw vectors as given.  A
+        key's unit vector is ``get_vector(key, norm=True)`` (float32, as gensim's), so a key and
+        its unit vector passed as an array give identical scores."""
         pos, neg = _ensure_list(positive), _ensure_list(negative)
         if not pos:
             raise ValueError("cannot compute similarity with no input")
@@ -493,9 +497,8 @@ class KeyedVectors:
             if isinstance(it, np.ndarray):
                 terms.append(self._as_vector(it))
             elif isinstance(it, _KEY_TYPES):
-                row = self.get_index(it)
-                rows.append(row)
-                terms.append(self._unit64(row))
+                rows.append(self.get_index(it))
+                terms.append(self.get_vector(it, norm=True).astype(np.float64))
             else:
                 raise TypeError(f"expected a key or a vector, got {it!r}")
         return np.array(terms, dtype=np.float64), len(pos), rows
@@ -671,13 +674,28 @@ class KeyedVectors:
         return _io.load_word2vec_format(cls, fname, binary=binary, limit=limit, unicode_errors=unicode_errors,
                                         no_header=no_header, encoding=encoding, fvocab=fvocab)
 
+    def intersect_word2vec_format(self, fname: str, lockf: float = 0.0, binary: bool = False,
+                                  encoding: str = "utf8", unicode_errors: str = "strict",
+                                  no_header: bool = False) -> int:
+        """gensim's: overwrite the vectors of the words the file shares with these vectors and
+        set their ``vectors_lockf`` to ``lockf`` (0: frozen in further training).  A repeated
+        word, NaN/inf values or another vector size raise ``ValueError``.  Returns the number of
+        words overwritten (see :mod:`fastembed.adapt`)."""
+        from .adapt import intersect_word2vec_format
+        return intersect_word2vec_format(self, fname, lockf, binary, encoding, unicode_errors, no_header)
+
     def save(self, fname: str) -> None:
         """Save to ``fname`` (keys) and ``fname.vectors.npy`` (vectors), atomically."""
         _io.save_native(self, fname)
 
     @classmethod
     def load(cls, fname: str, mmap: Optional[str] = None) -> "KeyedVectors":
-        """Load a :meth:`save`; ``mmap='r'`` memory-maps the vectors read-only."""
+        """Load a :meth:`save`; ``mmap='r'`` memory-maps the vectors read-only.  A gensim 4
+        ``.kv`` / ``.model`` save loads too (read without running code from it; as in gensim,
+        a model file gives the model)."""
+        from . import gensim_compat
+        if os.path.isfile(fname) and gensim_compat.is_pickle(fname):
+            return gensim_compat.load_gensim(fname, mmap)
         return _io.load_native(cls, fname, mmap=mmap)
 
 

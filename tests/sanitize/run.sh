@@ -98,7 +98,7 @@ cd "$ROOT"
 set +e
 LD_PRELOAD="$LIBASAN $LIBUBSAN" "$OUT/venv/bin/python" -m pytest -q -p no:cacheprovider \
   tests/test_tables.py tests/test_vocab.py tests/test_corpus.py tests/sanitize/test_sanitize_modes.py \
-  tests/test_bad_inputs.py tests/test_fuzz_regressions.py tests/test_io.py tests/test_vectors.py \
+  tests/test_bad_inputs.py tests/test_fuzz_regressions.py tests/test_io.py tests/test_vectors.py tests/test_divergence.py tests/test_divergence_property.py \
   "tests/test_train.py" -k "not rank_sanity and not test_training_with_each_kernel and not matches_file_mode_quality and not loss_positive_and_falling" \
   "$@"
 rc=$?

@@ -62,7 +62,7 @@ def corpora(tmp_path_factory):
 
 
 def _train(corpus, source, kernel, **params):
-    before = _core.active_kernels()
+    before = _core.kernel_mode()
     _core.set_kernels(kernel)
     try:
         model = fastembed.Word2Vec(min_count=1, epochs=2, workers=2, seed=7, sample=0,
@@ -71,11 +71,11 @@ def _train(corpus, source, kernel, **params):
         if source == "iterable":
             model.build_vocab(corpus_iterable=corpus[source])
             init = model.wv.vectors.copy()
-            model.train(corpus_iterable=corpus[source], total_examples=model.corpus_count)
+            model.train(corpus_iterable=corpus[source], total_examples=model.corpus_count, epochs=model.epochs)
         else:
             model.build_vocab(corpus_file=corpus[source])
             init = model.wv.vectors.copy()
-            model.train(corpus_file=corpus[source])
+            model.train(corpus_file=corpus[source], total_words=model.corpus_total_words, epochs=model.epochs)
     finally:
         _core.set_kernels(before)
     return model, init
