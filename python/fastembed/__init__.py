@@ -9,6 +9,7 @@ from .fasttext_bin import load_facebook_model, load_facebook_vectors, save_faceb
 from .fasttext_model import FastText
 from .fasttext_vectors import FastTextKeyedVectors
 from .model import TrainingProgress, Word2Vec
+from .phrases import ENGLISH_CONNECTOR_WORDS, FrozenPhrases, Phraser, Phrases
 from .training import EmptyVocabularyError
 from .trim_rules import RULE_DEFAULT, RULE_DISCARD, RULE_KEEP
 from .vectors import KeyedVectors
@@ -19,4 +20,4 @@ __all__ = ["Word2Vec", "Doc2Vec", "FastText", "TaggedDocument", "TaggedLineDocum
            "FastTextKeyedVectors", "load_facebook_model", "load_facebook_vectors", "save_facebook_model",
            "LineSentence", "Text8Corpus", "PathLineSentences", "CallbackAny2Vec", "TrainingProgress",
            "TrainingDivergedError", "EmptyVocabularyError", "RULE_DEFAULT", "RULE_DISCARD", "RULE_KEEP",
-           "__version__"]
+           "Phrases", "FrozenPhrases", "Phraser", "ENGLISH_CONNECTOR_WORDS", "__version__"]

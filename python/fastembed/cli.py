@@ -230,6 +230,38 @@ def _add_plot_parser(sub: Any) -> None:
     _add_verbosity(p)
 
 
+def _add_phrases_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "phrases", allow_abbrev=False,
+        help="join frequent word pairs into phrases (the word2phrase tool)",
+        description="Join word pairs into phrase tokens (new york -> new_york) as the word2vec C "
+                    "distribution's word2phrase does, with its flags, its score "
+                    "(count(ab) - min_count) / count(a) / count(b) * train_words and its output. "
+                    "Run twice with falling thresholds for longer phrases (demo-phrases.sh: "
+                    "-threshold 200, then 100 on the output).")
+    p.add_argument("-train", "--corpus", dest="corpus", required=True, metavar="FILE",
+                   help="input text; .gz/.bz2/.xz are decompressed first")
+    p.add_argument("-output", "--output", "-o", dest="output", required=True, metavar="FILE",
+                   help="where to write the text with phrases joined (atomically)")
+    p.add_argument("-min-count", "--min-count", dest="min_count", type=_nonneg_int, default=5,
+                   metavar="N", help="ignore words and pairs seen fewer times (default 5)")
+    p.add_argument("-threshold", "--threshold", dest="threshold", type=_finite_float, default=100.0,
+                   metavar="X", help="join pairs scoring above this; higher means fewer phrases "
+                                     "(default 100)")
+    p.add_argument("-threads", "--workers", dest="workers", type=_positive_int, default=None,
+                   metavar="N", help="threads counting the file (default: number of CPUs)")
+    p.add_argument("-debug", dest="debug", type=_nonneg_int, default=2, metavar="N",
+                   help="0: quiet, 1: summary lines, 2: plus live progress (default), 3: debug")
+    _add_verbosity(p)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``fastembed`` and its subcommands."""
     parser = argparse.ArgumentParser(
@@ -246,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_docs.add_parsers(sub, _positive_int, _nonneg_float, _flag01, _add_verbosity)
     add_adapt_parser(sub, _positive_int, _nonneg_int, _nonneg_float, _flag01, _add_verbosity)
     cli_fasttext.add_parsers(sub)
+    _add_phrases_parser(sub)
     return parser
 
 
@@ -615,9 +648,30 @@ def cmd_demo(args: argparse.Namespace, progress: bool) -> int:
                     output=args.output, progress=progress)
 
 
+def cmd_phrases(args: argparse.Namespace, progress: bool) -> int:
+    from .phrases import word2phrase
+
+    if not os.path.isfile(args.corpus):
+        raise FileNotFoundError(f"training file not found: {args.corpus!r}")
+    _check_output_dir(args.output)
+    size = max(os.path.getsize(args.corpus), 1)
+
+    def report(done: int) -> None:  # two passes over the file
+        logger.info("word2phrase: %.0f%%", min(100.0, 50.0 * done / size), extra={"live": True})
+
+    start = time.perf_counter()
+    logger.info("Starting training using file %s", args.corpus)
+    words, entries = word2phrase(args.corpus, args.output, args.min_count, args.threshold,
+                                 args.workers, report if progress else None)
+    logger.info("Vocab size (unigrams + bigrams): %d", entries)
+    logger.info("Words in train file: %d", words)
+    logger.info("wrote %s in %.1f s", args.output, time.perf_counter() - start)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "train": cmd_train, "similar": cmd_similar, "analogy": cmd_analogy,
-    "evaluate": cmd_evaluate, "demo": cmd_demo, "plot": cmd_plot,
+    "evaluate": cmd_evaluate, "demo": cmd_demo, "plot": cmd_plot, "phrases": cmd_phrases,
     "doc2vec": lambda args, progress: _cli_docs().cmd_doc2vec(args, progress),
     "embed": lambda args, progress: _cli_docs().cmd_embed(args, progress),
     "adapt": lambda args, progress: run_adapt(args, progress, _UsageError, _check_output_dir),
