@@ -17,7 +17,7 @@ import numpy as np
 from . import _core
 from . import _validate as V
 from ._compression import open_text
-from .training import TrainableModel, aligned_matrix, padded_stride
+from .training import TrainableModel, abandon, aligned_matrix, padded_stride
 from .vectors import KeyedVectors
 
 logger = logging.getLogger("fastembed")
@@ -185,12 +185,7 @@ class Doc2Vec(TrainableModel):
 
     def _kernel_settings(self, config: Any) -> None:
         config.arch = _core.Arch.PV_DM if self.dm else _core.Arch.PV_DBOW
-        config.hs = bool(self.hs)
-        config.negative = self.negative
-        config.window = self.window
-        config.shrink_windows = self.shrink_windows
-        config.cbow_mean = bool(self.cbow_mean)
-        config.compute_loss = self.compute_loss
+        self._output_settings(config)
         config.dbow_words = bool(self.dbow_words)
         config.max_tags = self._max_tags
 
@@ -339,11 +334,7 @@ class Doc2Vec(TrainableModel):
                     pass
                 trainer.finish_epoch()
         except BaseException:
-            trainer.stop()
-            try:
-                trainer.finish_epoch()
-            except Exception:  # the original exception is the one to report
-                pass
+            abandon(trainer)
             raise
         return np.array(out[: len(docs), :dim])
 

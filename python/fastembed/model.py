@@ -143,12 +143,7 @@ class Word2Vec(TrainableModel):
             config.arch = _core.Arch.SKIPGRAM_SHARED
         else:
             config.arch = _core.Arch.SKIPGRAM_PER_PAIR
-        config.hs = bool(self.hs)
-        config.negative = self.negative
-        config.window = self.window
-        config.shrink_windows = self.shrink_windows
-        config.cbow_mean = bool(self.cbow_mean)
-        config.compute_loss = self.compute_loss
+        self._output_settings(config)
         config.exact_sigmoid = self.exact_sigmoid
 
     def _set_vocab(self, vocab: Any) -> None:

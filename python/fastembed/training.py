@@ -79,6 +79,16 @@ def _describe(source: CorpusSource) -> str:
     return "the corpus"
 
 
+def abandon(trainer: Any) -> None:
+    """Stop the trainer's workers and wait for them after an error or Ctrl-C; the original
+    exception is the one the caller re-raises."""
+    trainer.stop()
+    try:
+        trainer.finish_epoch()
+    except Exception:
+        pass
+
+
 def check_not_training(obj: Any, what: str) -> None:
     """Refuse to save a model or vectors that train() workers are writing: the file would hold
     a matrix torn between updates (call it after train(), or from ``on_epoch_end``)."""
@@ -136,6 +146,15 @@ class TrainableModel(ModelNames):
     def _kernel_settings(self, config: Any) -> None:
         """Set the kernel's fields (arch, hs, negative, window, ...) of a ``_core.TrainConfig``."""
         raise NotImplementedError
+
+    def _output_settings(self, config: Any) -> None:
+        """The kernel fields every model sets from its gensim parameters of the same names."""
+        config.hs = bool(self.hs)
+        config.negative = self.negative
+        config.window = self.window
+        config.shrink_windows = self.shrink_windows
+        config.cbow_mean = bool(self.cbow_mean)
+        config.compute_loss = self.compute_loss
 
     def _input_table(self) -> Optional[Any]:
         """The ``_core.InputRowTable`` of a model whose tokens train more than their own row."""
@@ -407,11 +426,7 @@ class TrainableModel(ModelNames):
                     cb.on_progress(self, self.progress.fraction)
                     cb.on_epoch_end(self)
         except BaseException:
-            trainer.stop()
-            try:
-                trainer.finish_epoch()
-            except Exception:  # the original exception is the one to report
-                pass
+            abandon(trainer)
             raise
         finally:
             self._set_live(False)
