@@ -237,3 +237,18 @@ def test_gensim_3_names_fail_as_in_gensim_4_and_small_aliases(hs_ns_model):
     assert events[0] == "created" and "train" in events
     hs_ns_model.init_sims()
     assert wv.norms is not None
+
+
+def test_sample_int_as_gensim(short_sentences):
+    m = Word2Vec(short_sentences, vector_size=8, min_count=2, sample=1e-3, workers=1, epochs=1)
+    counts = m.wv.expandos["count"].astype(np.float64)
+    t = 1e-3 * counts.sum()
+    keep = np.minimum((np.sqrt(counts / t) + 1) * t / counts, 1.0)  # the C tool's formula
+    np.testing.assert_array_equal(m.wv.expandos["sample_int"], (keep * (2**32 - 1)).astype(np.uint32))
+    assert m.wv.get_vecattr("the", "sample_int") < 2**32 - 1  # a frequent word is sampled down
+    gensim = pytest.importorskip("gensim")
+    g = gensim.models.Word2Vec(short_sentences, vector_size=8, min_count=2, sample=1e-3, workers=1, epochs=1)
+    ours = {w: int(m.wv.get_vecattr(w, "sample_int")) for w in m.wv.index_to_key}
+    theirs = {w: int(g.wv.get_vecattr(w, "sample_int")) for w in g.wv.index_to_key}
+    assert ours.keys() == theirs.keys()
+    assert max(abs(ours[w] - theirs[w]) for w in ours) <= 2**32 * 1e-6  # float rounding only

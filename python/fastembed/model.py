@@ -151,6 +151,9 @@ class Word2Vec(TrainableModel):
         self.wv.index_to_key = vocab.words()
         self.wv.key_to_index = {w: i for i, w in enumerate(self.wv.index_to_key)}
         self.wv.expandos["count"] = vocab.counts()
+        # gensim's per-word keep threshold: the keep-probability scaled to 2^32 - 1
+        keep = np.minimum(np.asarray(_core.keep_probabilities(vocab.counts(), self.sample)), 1.0)
+        self.wv.expandos["sample_int"] = (keep * (2**32 - 1)).astype(np.uint32)
 
     def _bind_vectors(self) -> None:
         self.wv.vectors = self._weights["syn0"][:, : self.vector_size]
