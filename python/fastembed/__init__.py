@@ -1,4 +1,4 @@
-"""fastembed: fast, correct word2vec training with a gensim-compatible API."""
+"""fastembed: fast, correct static embeddings (Word2Vec, FastText, Doc2Vec, Phrases) with gensim 4's API."""
 from __future__ import annotations
 
 from ._core import TrainingDivergedError

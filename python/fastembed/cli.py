@@ -266,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``fastembed`` and its subcommands."""
     parser = argparse.ArgumentParser(
         prog="fastembed", allow_abbrev=False,
-        description="Fast word2vec training with a gensim-compatible API.")
+        description="Fast static embeddings (word2vec, fastText, doc2vec, phrases) with gensim-compatible APIs.")
     parser.add_argument("--version", action="version", version=f"fastembed {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_train_parser(sub)
