@@ -197,10 +197,7 @@ class Doc2Vec(TrainableModel):
             self._tags = list(self._scan_tags)
             self._scan_tags = None
         self._tag_rows = {t: i for i, t in enumerate(self._tags)}
-        self.wv = KeyedVectors(self.vector_size)
-        self.wv.index_to_key = vocab.words()
-        self.wv.key_to_index = {w: i for i, w in enumerate(self.wv.index_to_key)}
-        self.wv.expandos["count"] = vocab.counts()
+        self.wv = self._index_words(KeyedVectors(self.vector_size), vocab)
         self.dv = KeyedVectors(self.vector_size)
         self.dv.index_to_key = list(self._tags)
         self.dv.key_to_index = dict(self._tag_rows)
@@ -303,19 +300,14 @@ class Doc2Vec(TrainableModel):
             out[i, :dim] = (rng.random(dim, dtype=np.float32) - 0.5) / dim
         if not docs:
             return np.zeros((0, dim), dtype=np.float32)
-        config = _core.TrainConfig()
-        self._kernel_settings(config)
+        # The training config with the model frozen; each document restarts its own random
+        # stream (seeds below), so the config's seed does not reach the result.
+        config = self._train_config(alpha, alpha, 1)
         config.train_outputs = False
         config.dbow_words = False
         config.compute_loss = False
         config.max_tags = 1
         config.workers = workers
-        config.sample = self.sample
-        config.ns_exponent = self.ns_exponent
-        config.alpha = config.min_alpha = alpha
-        config.seed = self.seed
-        config.expected_words = 1
-        config.unicode_errors = self._utf8_policy()
         frozen = np.zeros(len(self._weights["syn0"]), dtype=np.float32)  # words do not move
         w = self._weights
         trainer = _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"), None, frozen,

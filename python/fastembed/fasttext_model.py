@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Iterable, Optional, Sequence, Tuple, Union
 
-import numpy as np
 
 from . import _core
 from . import _validate as V
@@ -96,10 +95,7 @@ class FastText(Word2Vec):
         return self.wv._table
 
     def _set_vocab(self, vocab: Any) -> None:
-        self.wv = self._new_vectors()
-        self.wv.index_to_key = vocab.words()
-        self.wv.key_to_index = {w: i for i, w in enumerate(self.wv.index_to_key)}
-        self.wv.expandos["count"] = vocab.counts()
+        self.wv = self._index_words(self._new_vectors(), vocab)
         self.wv._table = (_core.subword_table(vocab, self.min_n, self.max_n, self.bucket)
                           if self.bucket else None)
 

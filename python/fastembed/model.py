@@ -147,13 +147,7 @@ class Word2Vec(TrainableModel):
         config.exact_sigmoid = self.exact_sigmoid
 
     def _set_vocab(self, vocab: Any) -> None:
-        self.wv = KeyedVectors(self.vector_size)
-        self.wv.index_to_key = vocab.words()
-        self.wv.key_to_index = {w: i for i, w in enumerate(self.wv.index_to_key)}
-        self.wv.expandos["count"] = vocab.counts()
-        # gensim's per-word keep threshold: the keep-probability scaled to 2^32 - 1
-        keep = np.minimum(np.asarray(_core.keep_probabilities(vocab.counts(), self.sample)), 1.0)
-        self.wv.expandos["sample_int"] = (keep * (2**32 - 1)).astype(np.uint32)
+        self.wv = self._index_words(KeyedVectors(self.vector_size), vocab)
 
     def _bind_vectors(self) -> None:
         self.wv.vectors = self._weights["syn0"][:, : self.vector_size]

@@ -193,6 +193,16 @@ class TrainableModel(ModelNames):
         """Hands one batch to the workers."""
         trainer.push_sentences(batch, offset)
 
+    def _index_words(self, kv: Any, vocab: Any) -> Any:
+        """Give ``kv`` the vocabulary's keys and gensim's per-word attributes: ``count`` and
+        ``sample_int`` (the keep-probability scaled to 2^32 - 1); returns it."""
+        kv.index_to_key = vocab.words()
+        kv.key_to_index = {w: i for i, w in enumerate(kv.index_to_key)}
+        kv.expandos["count"] = vocab.counts()
+        keep = np.minimum(np.asarray(_core.keep_probabilities(vocab.counts(), self.sample)), 1.0)
+        kv.expandos["sample_int"] = (keep * (2**32 - 1)).astype(np.uint32)
+        return kv
+
     def _upgrade_loaded(self, name: str, matrix: Optional[np.ndarray]) -> Optional[np.ndarray]:
         """A matrix as read from a model file (None: the file lacks it), brought to today's
         shape (older layouts); None leaves it missing (the file is refused)."""
@@ -448,6 +458,14 @@ class TrainableModel(ModelNames):
             cb.on_train_end(self)
 
     def _trainer(self, alpha: float, min_alpha: float, expected_words: int) -> Any:
+        config = self._train_config(alpha, min_alpha, expected_words)
+        w = self._weights
+        doc0, doc_lockf = self._document_matrix()
+        return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
+                             self._input_table(), self._lockf(), doc0, doc_lockf)
+
+    def _train_config(self, alpha: float, min_alpha: float, expected_words: int) -> Any:
+        """The ``_core.TrainConfig`` of one train() call (inference adjusts a few fields)."""
         config = _core.TrainConfig()
         self._kernel_settings(config)
         config.workers = self.workers
@@ -460,10 +478,7 @@ class TrainableModel(ModelNames):
         config.expected_words = expected_words
         config.unicode_errors = self._utf8_policy()
         config.file_chunk_bytes = self._file_chunk_bytes
-        w = self._weights
-        doc0, doc_lockf = self._document_matrix()
-        return _core.Trainer(self._vocab, config, w["syn0"], w.get("syn1neg"), w.get("syn1"),
-                             self._input_table(), self._lockf(), doc0, doc_lockf)
+        return config
 
     def _warn_like_gensim(self, alpha: float) -> None:
         """gensim's warnings before training (logged, as gensim logs them)."""
