@@ -92,6 +92,9 @@ def _run_fastembed(spec: dict) -> dict:
 
 
 def _run_gensim(spec: dict) -> dict:
+    if spec.get("blas_coretype"):
+        # OpenBLAS (DYNAMIC_ARCH, scipy's) reads it when it loads: gensim's dot/axpy kernels
+        os.environ["OPENBLAS_CORETYPE"] = spec["blas_coretype"]
     import gensim
     from gensim.models import word2vec
     out = _run_w2v_like(word2vec, word2vec.Text8Corpus, spec)
@@ -176,6 +179,8 @@ def run(spec: dict) -> dict:
         record["kernels_requested"] = spec.get("kernels") or "auto"
     if spec.get("busy_core"):
         record["busy_core"] = True
+    if spec.get("blas_coretype"):
+        record["blas_coretype"] = spec["blas_coretype"]
     if res.get("train_includes_vocab"):
         record["train_includes_vocab"] = True
     t = time.perf_counter()

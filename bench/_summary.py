@@ -62,6 +62,8 @@ def label(rec: dict) -> str:
         extra["kernels"] = rec["kernel"]
     elif rec.get("kernel"):
         extra["auto"] = rec["kernel"]
+    if rec.get("blas_coretype"):
+        extra["blas"] = rec["blas_coretype"]
     if not extra:
         return rec["tool"]
     return rec["tool"] + " (" + ", ".join(f"{k}={v}" for k, v in sorted(extra.items())) + ")"

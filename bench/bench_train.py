@@ -164,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"comma-separated from {KERNELS}: fastembed runs once per choice (FASTEMBED_SIMD); "
                          "each record names the kernel that trained (default: auto)")
     ap.add_argument("--dim", type=int, default=100, help="vector_size of every run (default: %(default)s)")
+    ap.add_argument("--gensim-blas", type=lambda v: [c for c in v.split(",") if c], default=[None],
+                    help="comma-separated OPENBLAS_CORETYPE values (e.g. Prescott,Haswell,SkylakeX): gensim "
+                         "runs once per value, so each fastembed kernel can be set beside gensim on BLAS "
+                         "kernels of the same instruction set (default: OpenBLAS's own choice)")
     ap.add_argument("--busy-core", action="store_true",
                     help="keep one core busy with another process during every run")
     ap.add_argument("--out", type=Path, help="also append the JSON lines to this file")
@@ -207,14 +211,18 @@ def main(argv: list[str] | None = None) -> int:
         # Seeds outermost: the thread counts and tools of one seed run back to back, so
         # same-seed ratios (scaling, tool against tool) compare runs minutes apart at most.
         runs = ((s, w, t, k) for s in args.seeds for w in args.threads for t in args.tools
-                for k in (args.kernels if t.startswith("fastembed") else [None]))
+                for k in (args.kernels if t.startswith("fastembed") else
+                          args.gensim_blas if t.startswith("gensim") else [None]))
         for seed, workers, tool, kernels in runs:
             if tool in skipped:
                 continue
+            blas = kernels if tool.startswith("gensim") else None
+            kernels = None if tool.startswith("gensim") else kernels
             spec = {**base, "tool": tool, "mode": mode, "kernels": kernels, "busy_core": args.busy_core,
+                    "blas_coretype": blas,
                     "settings": settings_for(mode, workers, epochs, seed, args.dim)}
             busy = wait_until_idle(args.wait_idle, 0.15, log) if args.wait_idle > 0 else cpu_busy(1.0)
-            log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool}{f' [{kernels}]' if kernels else ''} "
+            log(f"[{time.strftime('%H:%M:%S')}] {mode} {tool}{f' [{kernels or blas}]' if kernels or blas else ''} "
                 f"dim={args.dim}{' busy-core' if args.busy_core else ''} workers={workers} seed={seed} "
                 f"(CPUs {100 * (busy or 0):.0f}% busy before) ...")
             rec = run_one(spec, args.timeout)
