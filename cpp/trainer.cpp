@@ -41,7 +41,8 @@ Trainer::Trainer(const Vocab& vocab, const TrainConfig& cfg, const Matrices& mat
   if (cfg.window < 1) throw std::invalid_argument("window must be at least 1");
   if (cfg.workers < 1) throw std::invalid_argument("workers must be at least 1");
   const bool docs = cfg.arch == Arch::PvDbow || cfg.arch == Arch::PvDm;
-  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow && !docs)
+  if (cfg.arch != Arch::SkipGramShared && cfg.arch != Arch::SkipGramPerPair && cfg.arch != Arch::Cbow &&
+      cfg.arch != Arch::SkipGramCentre && !docs)
     throw std::invalid_argument("unknown architecture");
   if (docs && (!mats.doc0 || mats.doc_rows == 0))
     throw std::invalid_argument("a document model needs its tag vectors (doc0)");

@@ -17,8 +17,13 @@ namespace fe {
 //  - PvDbow: each of a document's tag rows predicts each of its words (Le & Mikolov's PV-DBOW,
 //    gensim's dm=0), optionally with skip-gram word training interleaved (dbow_words);
 //  - PvDm: CBOW whose inputs are the context words plus the document's tag rows (PV-DM).
+//  - SkipGramCentre: skip-gram in fastText's orientation: the centre word's input vector (for a
+//    subword model, the mean of its n-gram rows) is composed once and predicts each context
+//    word with fresh negatives per pair; its error is summed over the pairs and sent back once.
 // Tag rows live in their own matrix (KernelModel::doc0); the block's document is in the scratch.
-enum class Arch : int32_t { SkipGramShared = 0, SkipGramPerPair = 1, Cbow = 2, PvDbow = 3, PvDm = 4 };
+enum class Arch : int32_t {
+  SkipGramShared = 0, SkipGramPerPair = 1, Cbow = 2, PvDbow = 3, PvDm = 4, SkipGramCentre = 5
+};
 
 // The settings a kernel reads, as one plain struct: the trainer's config carries it whole and
 // the kernel model receives it in one copy, so no field is restated on the way down.

@@ -102,7 +102,9 @@ void bind_training(py::module_& m) {
       .value("SKIPGRAM_PER_PAIR", Arch::SkipGramPerPair, "skip-gram, fresh negatives per pair (the C tool)")
       .value("CBOW", Arch::Cbow, "continuous bag of words")
       .value("PV_DBOW", Arch::PvDbow, "document tags predict their words (Doc2Vec dm=0)")
-      .value("PV_DM", Arch::PvDm, "CBOW with the document's tags among the inputs (Doc2Vec dm=1)");
+      .value("PV_DM", Arch::PvDm, "CBOW with the document's tags among the inputs (Doc2Vec dm=1)")
+      .value("SKIPGRAM_CENTRE", Arch::SkipGramCentre,
+             "skip-gram with the centre word as the input (fastText's orientation), fresh negatives per pair");
 
   py::class_<KernelSettings>(m, "KernelSettings", "The settings the SIMD kernels read")
       .def(py::init<>())

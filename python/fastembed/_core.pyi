@@ -19,6 +19,7 @@ class Arch(enum.IntEnum):
     CBOW = 2
     PV_DBOW = 3
     PV_DM = 4
+    SKIPGRAM_CENTRE = 5
 
 class KernelSettings:
     arch: Arch

@@ -32,6 +32,13 @@ class FastText(Word2Vec):
     ``model.wv`` is a :class:`~fastembed.FastTextKeyedVectors`, which gives vectors for words
     outside the vocabulary too.
 
+    ``centre_input`` (fastembed's, skip-gram only): the centre word is the input, as in fastText:
+    its vector (the mean of its n-gram rows) is built once per centre word and predicts each
+    context word with fresh negatives per pair, and its error goes back to the n-gram rows
+    once.  Word2Vec's orientation (``centre_input=False``: each context word predicts the
+    centre, with ``shared_negatives``) builds and writes back each context word's mean once per
+    pair, which costs several times more with subwords.  Default: on for ``sg=1`` with subwords.
+
     Memory: the input matrix holds ``len(vocab) + bucket`` rows of ``vector_size`` floats
     padded to a multiple of 16 (4 bytes each): 2,000,000 buckets of 100 dimensions take
     2,000,000 x 112 x 4 bytes = 896 MB.
@@ -49,7 +56,7 @@ class FastText(Word2Vec):
                  compute_loss: bool = False, callbacks: Sequence[Any] = (),
                  max_final_vocab: Optional[int] = None, shrink_windows: bool = True,
                  shared_negatives: bool = True, exact_sigmoid: bool = False,
-                 unicode_errors: str = "replace") -> None:
+                 unicode_errors: str = "replace", centre_input: Optional[bool] = None) -> None:
         if V.check_int("word_ngrams", word_ngrams, 1) != 1:
             raise ValueError(f"word_ngrams={word_ngrams}: word n-grams exist only in fastText's supervised "
                              "models; unsupervised FastText uses word_ngrams=1")
@@ -69,6 +76,17 @@ class FastText(Word2Vec):
                          compute_loss=compute_loss, callbacks=callbacks, max_final_vocab=max_final_vocab,
                          shrink_windows=shrink_windows, shared_negatives=shared_negatives,
                          exact_sigmoid=exact_sigmoid, unicode_errors=unicode_errors)
+        if centre_input is None:
+            # Without subwords the model is word2vec, to the bit (its default orientation).
+            centre_input = bool(self.sg) and self.shared_negatives and self.bucket > 0
+        elif V.check_flag("centre_input", centre_input):
+            if not self.sg:
+                raise ValueError("centre_input=True is a skip-gram setting; CBOW (sg=0) already builds one input "
+                                 "per centre word")
+            if not self.shared_negatives:
+                raise ValueError("centre_input=True draws fresh negatives per pair already; shared_negatives=False "
+                                 "belongs to the context-input skip-gram (centre_input=False)")
+        self.centre_input = bool(centre_input)
         self.wv = self._new_vectors()
         if sentences is not None or corpus_file is not None:
             self.build_vocab(corpus_iterable=sentences, corpus_file=corpus_file)
@@ -93,6 +111,11 @@ class FastText(Word2Vec):
 
     def _input_table(self) -> Optional[Any]:
         return self.wv._table
+
+    def _kernel_settings(self, config: Any) -> None:
+        super()._kernel_settings(config)
+        if self.sg and self.centre_input:
+            config.arch = _core.Arch.SKIPGRAM_CENTRE
 
     def _set_vocab(self, vocab: Any) -> None:
         self.wv = self._index_words(self._new_vectors(), vocab)
