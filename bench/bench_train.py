@@ -213,11 +213,11 @@ def main(argv: list[str] | None = None) -> int:
         runs = ((s, w, t, k) for s in args.seeds for w in args.threads for t in args.tools
                 for k in (args.kernels if t.startswith("fastembed") else
                           args.gensim_blas if t.startswith("gensim") else [None]))
-        for seed, workers, tool, kernels in runs:
+        for seed, workers, tool, variant in runs:  # variant: a fastembed kernel or gensim's BLAS core
             if tool in skipped:
                 continue
-            blas = kernels if tool.startswith("gensim") else None
-            kernels = None if tool.startswith("gensim") else kernels
+            kernels = variant if tool.startswith("fastembed") else None
+            blas = variant if tool.startswith("gensim") else None
             spec = {**base, "tool": tool, "mode": mode, "kernels": kernels, "busy_core": args.busy_core,
                     "blas_coretype": blas,
                     "settings": settings_for(mode, workers, epochs, seed, args.dim)}
